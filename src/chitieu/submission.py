@@ -1,0 +1,120 @@
+"""The :class:`Submission`: one commune's (or many communes') records, as frames.
+
+A submission holds one canonical DataFrame per table of :data:`chitieu.schemas.TABLES`
+(missing tables are empty frames with the right columns), plus what the reader
+could not parse (``read_issues``) so that validation can report it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, empty_frame
+
+__all__ = ["READ_ISSUE_COLUMNS", "Submission"]
+
+#: Columns of :attr:`Submission.read_issues`.
+READ_ISSUE_COLUMNS = ("code", "table", "file", "row", "column", "value", "detail")
+
+WriteFormat = Literal["csv", "parquet", "xlsx"]
+
+
+def _empty_issues() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="Int64" if c == "row" else "str")
+                         for c in READ_ISSUE_COLUMNS})
+
+
+@dataclass
+class Submission:
+    """Canonical frames of one submission, one attribute per table.
+
+    Every frame has the columns of its schema at their canonical dtypes; frames
+    read from files also carry ``_source_file`` and ``_source_row``.
+    """
+
+    children: pd.DataFrame = field(default_factory=lambda: empty_frame("children"))
+    circumstances: pd.DataFrame = field(default_factory=lambda: empty_frame("circumstances"))
+    supports: pd.DataFrame = field(default_factory=lambda: empty_frame("supports"))
+    consultations: pd.DataFrame = field(default_factory=lambda: empty_frame("consultations"))
+    injuries: pd.DataFrame = field(default_factory=lambda: empty_frame("injuries"))
+    abuse_cases: pd.DataFrame = field(default_factory=lambda: empty_frame("abuse_cases"))
+    abuse_victims: pd.DataFrame = field(default_factory=lambda: empty_frame("abuse_victims"))
+    sanctions: pd.DataFrame = field(default_factory=lambda: empty_frame("sanctions"))
+    units: pd.DataFrame = field(default_factory=lambda: empty_frame("units"))
+    #: Problems met while reading (unparseable dates, unknown headers, ...).
+    read_issues: pd.DataFrame = field(default_factory=_empty_issues, repr=False)
+    #: Where the submission was read from, if it was read.
+    source: str | None = None
+    #: Tables present in the input (others were filled with empty frames).
+    tables_present: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in TABLES:
+            frame = getattr(self, name)
+            if not isinstance(frame, pd.DataFrame):
+                raise TypeError(f"Submission.{name} must be a DataFrame, got {type(frame).__name__}")
+
+    # -- access -----------------------------------------------------------------
+    def tables(self) -> Iterator[tuple[str, pd.DataFrame]]:
+        """Yield ``(name, frame)`` for every table, in schema order."""
+        for name in TABLES:
+            yield name, getattr(self, name)
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in TABLES:
+            raise KeyError(f"no table {table!r}; tables: {', '.join(TABLES)}")
+        frame: pd.DataFrame = getattr(self, table)
+        return frame
+
+    def canonical(self, table: str) -> pd.DataFrame:
+        """*table* with only its schema columns (no provenance), in schema order."""
+        return self[table].loc[:, list(column_specs(table))]
+
+    def replace(self, **frames: Any) -> Submission:
+        """A copy with some frames replaced."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(frames)
+        return Submission(**values)
+
+    @property
+    def n_rows(self) -> dict[str, int]:
+        """Row count of every table."""
+        return {name: len(frame) for name, frame in self.tables()}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={v:,}" for k, v in self.n_rows.items() if v)
+        where = f" from {self.source}" if self.source else ""
+        return f"Submission({counts or 'empty'}{where})"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{name}</td><td style='text-align:right'>{len(frame):,}</td></tr>"
+            for name, frame in self.tables()
+        )
+        where = f"<p>Source: <code>{self.source}</code></p>" if self.source else ""
+        return (
+            "<div><strong>chitieu Submission</strong>"
+            f"{where}<table><thead><tr><th>table</th><th>rows</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )
+
+    # -- output -----------------------------------------------------------------
+    def write(self, path: str | Path, format: WriteFormat = "csv") -> Path:
+        """Write every non-empty table to folder *path* in the canonical layout.
+
+        One file per table named ``<table>.<ext>`` with snake_case headers;
+        provenance columns are not written. Returns the folder.
+        """
+        from chitieu.io.write import write_submission
+
+        return write_submission(self, path, format=format)
+
+
+def strip_provenance(frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* without the ``_source_file``/``_source_row`` columns."""
+    return frame.drop(columns=[c for c in (SOURCE_FILE, SOURCE_ROW) if c in frame.columns])
