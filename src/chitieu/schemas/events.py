@@ -36,7 +36,7 @@ class InjurySchema(pa.DataFrameModel):
         example="2024-07-14",
     )
     commune_code: Series[str] = field(
-        "Mã xã xảy ra", en="Commune code", aliases=("ma xa", "noi xay ra"), example="07774",
+        "Mã xã xảy ra", en="Commune code", aliases=("ma xa", "ma xa noi xay ra"), example="07774",
     )
     division_version: Series[str] = field(
         "Phiên bản danh mục", en="Division version", aliases=("phien ban",),
