@@ -10,7 +10,7 @@ Examples
 --------
 >>> from chitieu import synth
 >>> sub = synth.generate(n_children=2000, seed=7, year=2024)
->>> len(sub.children), sub.units["level"].eq("COMMUNE").sum()
+>>> len(sub.children), int(sub.units["level"].eq("COMMUNE").sum())
 (2000, 1)
 >>> sub.children.equals(synth.generate(n_children=2000, seed=7, year=2024).children)
 True
@@ -264,7 +264,7 @@ def generate(
     ], dtype=object)
     sc_start = (birth[sc_child] + (rng.random(sc_child.size) * (ref - birth[sc_child]).astype(int)).astype(
         "timedelta64[D]")).astype("datetime64[D]")
-    sc_start = np.minimum(np.maximum(sc_start, birth[sc_child]), ref)
+    sc_start = np.minimum(np.maximum(sc_start, birth[sc_child]), np.minimum(ref, sixteenth[sc_child] - 1))
     ended = rng.random(sc_child.size) < 0.05
     sc_end = np.where(ended, sc_start + rng.integers(30, 400, size=sc_child.size).astype("timedelta64[D]"),
                       np.datetime64("NaT")).astype("datetime64[D]")
@@ -333,12 +333,21 @@ def generate(
         n_cases = max(n_cases, 1)
     n_cases = min(n_cases, active_idx.size)
     case_ids = np.array([f"A{year}{i:05d}" for i in range(1, n_cases + 1)])
-    n_vict = np.where(rng.random(n_cases) < 0.1, 2, 1)
-    vict_child = rng.choice(active_idx, size=int(n_vict.sum()), replace=False) if n_cases else np.array([], int)
-    vict_case = np.repeat(np.arange(n_cases), n_vict)
-    vict_dates = event_dates(vict_child) if vict_child.size else np.array([], "datetime64[us]")
-    case_dates = pd.Series(vict_dates).groupby(vict_case).min().to_numpy() if n_cases else vict_dates
-    first_victim = pd.Series(vict_child).groupby(vict_case).first().to_numpy() if n_cases else vict_child
+    first_victim = rng.choice(active_idx, size=n_cases, replace=False) if n_cases else np.array([], int)
+    case_dates = event_dates(first_victim) if n_cases else np.array([], "datetime64[us]")
+    case_days = case_dates.astype("datetime64[D]")
+    vict_child_l, vict_case_l = list(first_victim), list(range(n_cases))
+    taken = set(first_victim.tolist())
+    for c in np.flatnonzero(rng.random(n_cases) < 0.1):  # about one case in ten has a second victim
+        for cand in rng.choice(active_idx, size=min(64, active_idx.size), replace=False):
+            if cand not in taken and first_day[cand] <= case_days[c] <= last_day[cand]:
+                vict_child_l.append(int(cand))
+                vict_case_l.append(int(c))
+                taken.add(int(cand))
+                break
+    order = np.argsort(np.asarray(vict_case_l), kind="stable")
+    vict_child = np.asarray(vict_child_l, dtype=int)[order]
+    vict_case = np.asarray(vict_case_l, dtype=int)[order]
     handling = rng.choice(np.array(list(HANDLING_WEIGHTS)), size=n_cases, p=_p(HANDLING_WEIGHTS))
     abuse_cases = _frame("abuse_cases", {
         "case_id": case_ids,
@@ -356,7 +365,7 @@ def generate(
     forms = np.where((extra_form != "") & (main_form != "BL"), np.char.add(np.char.add(main_form, ";"), extra_form),
                      main_form)
     helped = rng.random(vict_child.size) < 0.9
-    case_day = case_dates[vict_case] if n_cases else vict_dates
+    case_day = case_dates[vict_case] if n_cases else case_dates
     help_day = (case_day.astype("datetime64[D]") + rng.integers(0, 5, size=vict_child.size).astype("timedelta64[D]"))
     help_day = np.minimum(help_day, end).astype("datetime64[us]")
     abuse_victims = _frame("abuse_victims", {

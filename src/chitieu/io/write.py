@@ -78,9 +78,7 @@ def write_submission(
         else:
             out = frame.copy()
             for name, spec in specs.items():
-                if spec.kind == "boolean":
-                    out[name] = out[name].astype(object).where(out[name].notna(), None)
-                elif spec.kind == "integer":
+                if spec.kind == "boolean" or spec.kind == "integer":
                     out[name] = out[name].astype(object).where(out[name].notna(), None)
             try:
                 out.rename(columns=names).to_excel(target, index=False, engine="openpyxl")

@@ -1,0 +1,153 @@
+"""The catalogue of validation problems: one stable kebab-case code each.
+
+This dict is the single source of the codes, their severities and their
+messages; ``docs/errors.md`` is generated from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ERRORS", "ErrorType", "Severity"]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class ErrorType:
+    """A kind of problem: code, severity, titles and message templates.
+
+    Templates use ``{column}``, ``{value}``, ``{table}`` and, where a check gives
+    it, ``{expected}``/``{expected_vi}`` and ``{detail}``.
+    """
+
+    code: str
+    severity: Severity
+    title_en: str
+    title_vi: str
+    template_en: str
+    template_vi: str
+    description: str
+    level: Literal["cell", "row", "table"] = "cell"
+
+
+_E: list[ErrorType] = [
+    # -- reading ---------------------------------------------------------------
+    ErrorType("invalid-date", "error", "Not a date", "Không phải ngày tháng",
+              "expected a date (YYYY-MM-DD or DD/MM/YYYY) in column {column}, found {value!r}",
+              "cột {column} cần ngày tháng (YYYY-MM-DD hoặc DD/MM/YYYY), nhưng có {value!r}",
+              "A date cell could not be read as a date (wrong format or a day that does not exist)."),
+    ErrorType("invalid-integer", "error", "Not a whole number", "Không phải số nguyên",
+              "expected a whole number in column {column}, found {value!r}",
+              "cột {column} cần số nguyên, nhưng có {value!r}",
+              "A number cell could not be read as a whole number."),
+    ErrorType("invalid-boolean", "error", "Not yes/no", "Không phải có/không",
+              "expected yes/no (có/không, 1/0, true/false) in column {column}, found {value!r}",
+              "cột {column} cần có/không (1/0), nhưng có {value!r}",
+              "A yes/no cell holds something else."),
+    ErrorType("missing-column", "error", "Required column missing", "Thiếu cột bắt buộc",
+              "required column {column} is not in table {table}",
+              "bảng {table} thiếu cột bắt buộc {column}",
+              "A required column is absent from the file; every row of the table is unusable.",
+              level="table"),
+    ErrorType("unknown-column", "warning", "Unknown column", "Cột không xác định",
+              "column {value!r} of table {table} is not a known column and was left out",
+              "cột {value!r} của bảng {table} không có trong danh mục cột nên không được đọc",
+              "A header matches no column of the table (check the spelling); its values were not read.",
+              level="table"),
+    ErrorType("duplicate-column", "warning", "Column given twice", "Cột bị lặp",
+              "column {column} appears twice in table {table}; only the first was read",
+              "cột {column} xuất hiện hai lần trong bảng {table}; chỉ đọc cột đầu tiên",
+              "Two headers name the same column.", level="table"),
+    ErrorType("unknown-table", "warning", "Unknown file", "Tệp không xác định",
+              "file {file!r} is not a table of a submission and was left out",
+              "tệp {file!r} không phải một bảng của bộ dữ liệu nên không được đọc",
+              "A file or sheet name matches no table; it was not read.", level="table"),
+    ErrorType("duplicate-table", "warning", "Table given twice", "Bảng bị lặp",
+              "table {table} was given twice; {file!r} was left out",
+              "bảng {table} có hai lần; tệp {file!r} không được đọc",
+              "Two files or sheets hold the same table; only the first was read.", level="table"),
+    ErrorType("empty-file", "warning", "Empty file", "Tệp rỗng",
+              "file {file!r} holds no header and no rows",
+              "tệp {file!r} không có tiêu đề và không có dòng nào",
+              "A file is empty.", level="table"),
+    ErrorType("dtype-mismatch", "error", "Wrong column type", "Sai kiểu dữ liệu cột",
+              "column {column} of table {table} should be {expected}, found {value}",
+              "cột {column} của bảng {table} cần kiểu {expected}, nhưng là {value}",
+              "A frame built in code has a column of the wrong type (files are converted on reading).",
+              level="table"),
+    # -- one table ----------------------------------------------------------------
+    ErrorType("missing-value", "error", "Required value missing", "Thiếu giá trị bắt buộc",
+              "column {column} must not be empty{detail}",
+              "cột {column} không được để trống{detail}",
+              "A required cell is empty."),
+    ErrorType("unknown-code", "error", "Value not in the code list", "Giá trị không có trong danh mục",
+              "expected a code of list {expected} in column {column}, found {value!r}",
+              "cột {column} cần một mã trong danh mục {expected}, nhưng có {value!r}",
+              "A coded value is not in its code list (see docs/schemas.md for the codes and accepted labels)."),
+    ErrorType("duplicate-id", "error", "Duplicate id", "Mã bị trùng",
+              "{column} {value!r} appears more than once (first on row {detail})",
+              "{column} {value!r} bị trùng (lần đầu ở dòng {detail})",
+              "An identifier that must be unique appears again; the later rows are flagged."),
+    ErrorType("duplicate-key", "error", "Duplicate row", "Dòng bị trùng",
+              "the combination {column} = {value} appears more than once (first on row {detail})",
+              "tổ hợp {column} = {value} bị trùng (lần đầu ở dòng {detail})",
+              "A row repeats the key of an earlier row of the same table."),
+    ErrorType("negative-number", "error", "Negative number", "Số âm",
+              "column {column} must be zero or more, found {value}",
+              "cột {column} phải lớn hơn hoặc bằng 0, nhưng có {value}",
+              "A count or an amount is negative."),
+    ErrorType("date-in-future", "error", "Date in the future", "Ngày trong tương lai",
+              "date {value} in column {column} is after the validation date {detail}",
+              "ngày {value} ở cột {column} sau ngày kiểm tra {detail}",
+              "A date lies after the day of validation."),
+    ErrorType("event-before-birth", "error", "Date before birth", "Ngày trước ngày sinh",
+              "{column} {value}{when} is before the child's birth date {detail}",
+              "{column} {value}{when_vi} trước ngày sinh của trẻ {detail}",
+              "An event or register date of a child comes before the child's birth."),
+    ErrorType("event-after-age-16", "error", "Event after the child turned 16", "Sự việc sau khi trẻ đủ 16 tuổi",
+              "{column} {value}{when} is on or after the child's 16th birthday {detail}",
+              "{column} {value}{when_vi} vào hoặc sau ngày trẻ đủ 16 tuổi {detail}",
+              "An injury, abuse, support, consultation or special-circumstance date falls when the person "
+              "was no longer a child (Law on Children Art. 1)."),
+    ErrorType("exit-incomplete", "error", "Exit date and reason do not match", "Thiếu ngày hoặc lý do ra khỏi sổ",
+              "{detail}", "{detail}",
+              "A child has an exit date without a reason, or a reason without a date.", level="row"),
+    ErrorType("end-before-start", "error", "End before start", "Ngày kết thúc trước ngày bắt đầu",
+              "{column} {value} is before {detail}",
+              "{column} {value} trước {detail}",
+              "A spell ends before it starts (register entry/exit, at-risk spell, special circumstance)."),
+    ErrorType("subgroup-group-mismatch", "error", "Sub-group of another group", "Nhóm nhỏ không thuộc nhóm",
+              "sub-group {value!r} belongs to group {expected}, not to the row's group {detail}",
+              "nhóm nhỏ {value!r} thuộc nhóm {expected}, không thuộc nhóm {detail} của dòng",
+              "A special-circumstance sub-group (Decree 56/2017) does not belong to the row's group."),
+    ErrorType("count-exceeds-total", "error", "Part larger than the whole", "Số thành phần lớn hơn tổng",
+              "{column} = {value} is larger than {detail}",
+              "{column} = {value} lớn hơn {detail}",
+              "A part exceeds its whole (villages with facilities > villages; neonatal > infant > under-5 deaths)."),
+    # -- across tables -------------------------------------------------------------
+    ErrorType("unknown-child", "error", "Child not in the register", "Trẻ em không có trong sổ",
+              "child_id {value!r} is not in the children table{detail}",
+              "mã trẻ em {value!r} không có trong bảng trẻ em{detail}",
+              "A record names a child who is not in the register and is not marked as not registered here "
+              "(registered_here = false)."),
+    ErrorType("unknown-case", "error", "Case not found", "Không tìm thấy vụ việc",
+              "case_id {value!r} is not in the abuse_cases table",
+              "mã vụ việc {value!r} không có trong bảng vụ việc xâm hại",
+              "A victim or a sanction names a case that is not in the abuse_cases table."),
+    ErrorType("case-without-victim", "warning", "Case without a victim", "Vụ việc không có trẻ bị xâm hại",
+              "case {value!r} has no row in abuse_victims",
+              "vụ việc {value!r} không có dòng nào trong bảng trẻ em bị xâm hại",
+              "An abuse case has no victim; it counts as a case but adds no abused child."),
+    ErrorType("unknown-commune-code", "error", "Commune not in the units table", "Mã xã không có trong danh mục",
+              "commune {value} is not a commune of the units table for division version {detail}",
+              "mã xã {value} không có trong bảng đơn vị hành chính (phiên bản {detail})",
+              "A commune code (with its division version) is not a COMMUNE row of the units table."),
+    ErrorType("unknown-parent-unit", "warning", "Parent unit not listed", "Đơn vị cấp trên không có trong danh mục",
+              "{column} {value!r} is not a unit of the units table for division version {detail}",
+              "{column} {value!r} không có trong bảng đơn vị hành chính (phiên bản {detail})",
+              "A commune's district or province is not listed, while other parent units are."),
+]
+
+ERRORS: dict[str, ErrorType] = {e.code: e for e in _E}

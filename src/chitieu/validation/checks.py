@@ -1,0 +1,439 @@
+"""The checks behind :func:`chitieu.validate`: one table at a time, then across tables.
+
+All checks are vectorised over whole columns and driven by the schemas'
+metadata (``column_specs``): required columns, code lists, unique ids, keys.
+A value that is itself wrong (a birth date in the future, an unknown code) does
+not also fail the checks that compare against it, so one mistake gives one
+problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from chitieu._fast import isin, join_keys
+from chitieu.codelists import codelist, codes
+from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, split_multi
+from chitieu.submission import Submission
+from chitieu.validation.catalogue import ERRORS
+from chitieu.validation.report import ValidationReport, _Collector
+
+__all__ = ["validate"]
+
+_CHILD_EVENT_DATES = {
+    # table: (date column, whether the row may carry its own birth date)
+    "circumstances": ("start_date", False),
+    "supports": ("support_date", False),
+    "consultations": ("consultation_date", False),
+    "injuries": ("injury_date", True),
+}
+
+
+class _Run:
+    def __init__(self, sub: Submission, max_examples: int, today: dt.date) -> None:
+        self.sub = sub
+        self.today = pd.Timestamp(today)
+        self.out = _Collector(max_examples)
+        self.err = {t: np.zeros(len(f), bool) for t, f in sub.tables()}
+        self.warn = {t: np.zeros(len(f), bool) for t, f in sub.tables()}
+        # cells already reported (read issues, bad values) so that dependent checks skip them
+        self.bad_cells: dict[tuple[str, str], np.ndarray] = {}
+        self.missing_columns: set[tuple[str, str]] = set()
+
+    # -- helpers ------------------------------------------------------------------
+    def where(self, table: str) -> tuple[np.ndarray, np.ndarray]:
+        frame = self.sub[table]
+        n = len(frame)
+        files = (frame[SOURCE_FILE].astype(object).fillna("").to_numpy() if SOURCE_FILE in frame
+                 else np.full(n, "", dtype=object))
+        rows = (frame[SOURCE_ROW].astype("float").to_numpy() if SOURCE_ROW in frame
+                else np.arange(1, n + 1, dtype=float))
+        return files, rows
+
+    def flag(self, code: str, table: str, column: str, mask: np.ndarray, values: Any,
+             **fmt: Any) -> None:
+        mask = np.asarray(mask, bool)
+        if not mask.any():
+            return
+        files, rows = self.where(table)
+        idx = np.flatnonzero(mask)
+        shown = idx[: self.out.max_examples]  # only these are formatted
+        prefix, suffix = fmt.pop("detail_prefix", ""), fmt.pop("detail_suffix", "")
+        per_row = {k: _subset(v, shown) for k, v in fmt.items() if isinstance(v, pd.Series | np.ndarray)}
+        if "detail" in per_row and (prefix or suffix):
+            per_row["detail"] = np.array([f"{prefix}{d}{suffix}" for d in per_row["detail"]], dtype=object)
+        scalars = {k: v for k, v in fmt.items() if k not in per_row}
+        self.out.add(code, table, column, files=files[shown], rows=rows[shown],
+                     values=_subset(values, shown), count=idx.size, **scalars, **per_row)
+        target = self.err if ERRORS[code].severity == "error" else self.warn
+        target[table][idx] = True
+        key = (table, column)
+        self.bad_cells[key] = self.bad_cells.get(key, np.zeros(len(mask), bool)) | mask
+
+    def ok_cells(self, table: str, column: str) -> np.ndarray:
+        n = len(self.sub[table])
+        bad = self.bad_cells.get((table, column))
+        return np.ones(n, bool) if bad is None else ~bad
+
+    def table_problem(self, code: str, table: str, column: str, value: object = None,
+                      file: str = "", **fmt: Any) -> None:
+        self.out.add(code, table, column, files=[file], rows=[None], values=[value], **fmt)
+        if ERRORS[code].severity == "error" and ERRORS[code].code == "missing-column":
+            self.err[table][:] = True
+
+    # -- read issues --------------------------------------------------------------------
+    def read_issues(self) -> None:
+        issues = self.sub.read_issues
+        if issues.empty:
+            return
+        for (code, table, column), group in issues.groupby(["code", "table", "column"], dropna=False, sort=False):
+            code, table, column = str(code), str(table) if table == table else "", str(column) if column == column else ""
+            if code not in ERRORS:
+                continue
+            if ERRORS[code].level == "table":
+                for _, issue in group.iterrows():
+                    file = issue["file"] if isinstance(issue["file"], str) else ""
+                    self.table_problem(code, table, column, value=issue["value"], file=file)
+                    if code == "missing-column":
+                        self.missing_columns.add((table, column))
+                continue
+            frame = self.sub[table]
+            if SOURCE_ROW not in frame or frame.empty:
+                continue
+            loc = pd.DataFrame({"file": frame[SOURCE_FILE].to_numpy(), "row": frame[SOURCE_ROW].to_numpy(),
+                                "pos": np.arange(len(frame))})
+            hit = group.merge(loc, on=["file", "row"], how="left")
+            mask = np.zeros(len(frame), bool)
+            pos = hit["pos"].dropna().astype(int).to_numpy()
+            mask[pos] = True
+            self.out.add(code, table, column, files=group["file"].to_numpy(), rows=group["row"].to_numpy(),
+                         values=group["value"].to_numpy(), count=len(group))
+            self.err[table][pos] = True
+            key = (table, column)
+            self.bad_cells[key] = self.bad_cells.get(key, np.zeros(len(frame), bool)) | mask
+
+    # -- single tables ---------------------------------------------------------------------
+    def dtypes(self, table: str) -> bool:
+        frame = self.sub[table]
+        ok = True
+        for name, spec in column_specs(table).items():
+            if name not in frame.columns:
+                self.table_problem("missing-column", table, name)
+                self.missing_columns.add((table, name))
+                ok = False
+                continue
+            actual = str(frame[name].dtype)
+            expected = spec.dtype
+            fine = (
+                (spec.kind == "date" and actual.startswith("datetime64"))
+                or (spec.kind == "string" and (actual in ("str", "string", "object")))
+                or (spec.kind == "boolean" and actual in ("boolean", "bool"))
+                or (spec.kind == "integer" and actual in ("Int64", "int64", "int32", "Int32"))
+            )
+            if not fine:
+                self.table_problem("dtype-mismatch", table, name, value=actual, expected=expected)
+                self.err[table][:] = True
+                ok = False
+        if ok:  # pandera confirms the structure on an empty slice (cheap)
+            try:
+                TABLES[table].model.validate(frame.head(0), lazy=True)
+            except pa.errors.SchemaErrors as exc:  # pragma: no cover - the check above is stricter
+                for case in exc.failure_cases.itertuples():
+                    self.table_problem("dtype-mismatch", table, str(case.column),
+                                       value=str(case.failure_case), expected=str(case.check))
+                self.err[table][:] = True
+                ok = False
+        return ok
+
+    def single(self, table: str) -> None:
+        frame = self.sub[table]
+        if frame.empty:
+            return
+        specs = column_specs(table)
+        for name, spec in specs.items():
+            if (table, name) in self.missing_columns:
+                continue
+            col = frame[name]
+            isna = col.isna().to_numpy()
+            if not spec.nullable:
+                self.flag("missing-value", table, name, isna & self.ok_cells(table, name), col, detail="")
+            if spec.codelist:
+                allowed = set(codes(spec.codelist))
+                present = ~isna
+                if spec.multi:
+                    uniq = col[present].unique()
+                    bad_vals = {v for v in uniq if any(p not in allowed for p in split_multi(v))}
+                else:
+                    bad_vals = set(col[present].unique()) - allowed
+                if bad_vals:
+                    mask = isin(col, bad_vals) & present
+                    self.flag("unknown-code", table, name, mask, col, expected=spec.codelist)
+            if spec.kind == "integer":
+                neg = (col < 0).fillna(False).to_numpy(dtype=bool)
+                self.flag("negative-number", table, name, neg, col)
+            if spec.kind == "date":
+                future = (col > self.today).fillna(False).to_numpy(dtype=bool)
+                self.flag("date-in-future", table, name, future, col,
+                          detail=self.today.strftime("%Y-%m-%d"))
+            if spec.unique:
+                self._duplicates("duplicate-id", table, [name])
+        key = list(TABLES[table].key)
+        if len(key) > 1 and all((table, k) not in self.missing_columns for k in key):
+            self._duplicates("duplicate-key", table, key)
+
+    def _duplicates(self, code: str, table: str, cols: list[str]) -> None:
+        frame = self.sub[table]
+        sub = frame[cols]
+        present = sub.notna().all(axis=1).to_numpy()
+        dup = sub.duplicated(keep="first").to_numpy() & present
+        if not dup.any():
+            return
+        _, rows = self.where(table)
+        first_pos = sub.reset_index(drop=True).groupby(cols, sort=False, dropna=True).ngroup().to_numpy()
+        first_row = pd.Series(rows).groupby(first_pos).transform("first").to_numpy()
+        if len(cols) == 1:
+            values = sub[cols[0]]
+            self.flag(code, table, cols[0], dup, values, detail=np.array(
+                [str(int(r)) if r == r else "?" for r in first_row], dtype=object))
+        else:
+            values = join_keys(*[sub[c] for c in cols], sep=" / ")
+            self.flag(code, table, "+".join(cols), dup, values, detail=np.array(
+                [str(int(r)) if r == r else "?" for r in first_row], dtype=object))
+
+    def _valid_date(self, table: str, col: str) -> pd.Series:
+        s = self.sub[table][col]
+        return s.where(pd.Series(self.ok_cells(table, col), index=s.index))
+
+    def children(self) -> None:
+        f = self.sub.children
+        if f.empty:
+            return
+        birth = self._valid_date("children", "birth_date")
+        for col in ("entry_date", "exit_date", "at_risk_from", "at_risk_to"):
+            d = self._valid_date("children", col)
+            mask = (d < birth).fillna(False).to_numpy(bool)
+            self.flag("event-before-birth", "children", col, mask, d, detail=birth)
+        entry, exit_ = self._valid_date("children", "entry_date"), self._valid_date("children", "exit_date")
+        mask = ((exit_ < entry) & (entry >= birth)).fillna(False).to_numpy(bool)
+        self.flag("end-before-start", "children", "exit_date", mask, exit_,
+                  detail=entry, detail_prefix="entry_date ")
+        a_from, a_to = self._valid_date("children", "at_risk_from"), self._valid_date("children", "at_risk_to")
+        mask = (a_to < a_from).fillna(False).to_numpy(bool)
+        self.flag("end-before-start", "children", "at_risk_to", mask, a_to,
+                  detail=a_from, detail_prefix="at_risk_from ")
+        has_date = f["exit_date"].notna() | ~pd.Series(self.ok_cells("children", "exit_date"), index=f.index)
+        has_reason = f["exit_reason"].notna()
+        no_reason = (has_date & ~has_reason).to_numpy(bool)
+        no_date = (~has_date & has_reason).to_numpy(bool)
+        self.flag("exit-incomplete", "children", "exit_reason", no_reason, f["exit_reason"],
+                  detail="an exit date is given without an exit reason (exit_reason)")
+        self.flag("exit-incomplete", "children", "exit_date", no_date, f["exit_reason"],
+                  detail="an exit reason is given without an exit date (exit_date)")
+
+    def circumstances(self) -> None:
+        f = self.sub.circumstances
+        if f.empty:
+            return
+        start, end = self._valid_date("circumstances", "start_date"), self._valid_date("circumstances", "end_date")
+        mask = (end < start).fillna(False).to_numpy(bool)
+        self.flag("end-before-start", "circumstances", "end_date", mask, end,
+                  detail=start, detail_prefix="start_date ")
+        groups = codelist("special_circumstance_subgroup")["group"]
+        owner = f["subgroup"].map(groups)
+        ok = self.ok_cells("circumstances", "subgroup") & self.ok_cells("circumstances", "group")
+        mask = (owner.notna() & f["group"].notna() & (owner != f["group"])).to_numpy(bool) & ok
+        self.flag("subgroup-group-mismatch", "circumstances", "subgroup", mask, f["subgroup"],
+                  expected=owner, detail=f["group"])
+
+    def units(self) -> None:
+        f = self.sub.units
+        if f.empty:
+            return
+        pairs = [("villages_with_facilities", "villages", "villages"),
+                 ("deaths_neonatal", "deaths_under1", "deaths_under1"),
+                 ("deaths_under1", "deaths_under5", "deaths_under5")]
+        for part, whole, label in pairs:
+            mask = (f[part] > f[whole]).fillna(False).to_numpy(bool)
+            self.flag("count-exceeds-total", "units", part, mask, f[part],
+                      detail=f[whole], detail_prefix=label + " = ")
+
+    # -- across tables --------------------------------------------------------------------
+    def cross(self) -> None:
+        sub = self.sub
+        children = sub.children
+        ids = children["child_id"]
+        valid_birth = self._valid_date("children", "birth_date") if not children.empty else pd.Series(
+            [], dtype="datetime64[us]")
+        birth_by_id = pd.Series(valid_birth.to_numpy(), index=ids.to_numpy())
+        birth_by_id = birth_by_id[~birth_by_id.index.duplicated()]
+
+        # child references
+        for table in ("circumstances", "supports", "consultations", "injuries", "abuse_victims"):
+            f = sub[table]
+            if f.empty or (table, "child_id") in self.missing_columns:
+                continue
+            child = f["child_id"]
+            elsewhere = (f["registered_here"] == False).fillna(False).to_numpy(bool) if "registered_here" in f else (  # noqa: E712
+                np.zeros(len(f), bool))
+            mask = child.notna().to_numpy() & ~isin(child, ids) & ~elsewhere
+            self.flag("unknown-child", table, "child_id", mask, child,
+                      detail=" (mark registered_here = false for a child from elsewhere)"
+                      if "registered_here" in f else "")
+            if "registered_here" in f:
+                for col in ("sex", "birth_date"):
+                    missing = elsewhere & f[col].isna().to_numpy() & self.ok_cells(table, col)
+                    self.flag("missing-value", table, col, missing, f[col],
+                              detail=" for a child not registered here (registered_here = false)")
+
+        # event dates against birth and the 16th birthday
+        for table, (col, own_birth) in {**_CHILD_EVENT_DATES, "abuse_victims": ("support_date", True)}.items():
+            f = sub[table]
+            if f.empty:
+                continue
+            d = self._valid_date(table, col)
+            b = f["child_id"].map(birth_by_id)
+            if own_birth and "registered_here" in f:
+                here = (f["registered_here"] != False).fillna(True)  # noqa: E712
+                b = b.where(here, self._valid_date(table, "birth_date"))
+            b = pd.to_datetime(b).astype("datetime64[us]")
+            before = (d < b).fillna(False).to_numpy(bool)
+            self.flag("event-before-birth", table, col, before, d, detail=b)
+            if table == "abuse_victims":
+                continue
+            sixteen = _add_years(b, 16)
+            after = (d >= sixteen).fillna(False).to_numpy(bool) & ~before
+            self.flag("event-after-age-16", table, col, after, d, detail=sixteen,
+                      detail_prefix="(", detail_suffix=")")
+
+        # abuse: victims at the case's detection date
+        cases = sub.abuse_cases
+        victims = sub.abuse_victims
+        if not victims.empty:
+            mask = victims["case_id"].notna().to_numpy() & ~isin(victims["case_id"], cases["case_id"])
+            self.flag("unknown-case", "abuse_victims", "case_id", mask, victims["case_id"])
+            detected = pd.Series(self._valid_date("abuse_cases", "detected_date").to_numpy(),
+                                 index=cases["case_id"].to_numpy())
+            detected = detected[~detected.index.duplicated()]
+            d = pd.to_datetime(victims["case_id"].map(detected)).astype("datetime64[us]")
+            b = victims["child_id"].map(birth_by_id)
+            here = (victims["registered_here"] != False).fillna(True)  # noqa: E712
+            b = pd.to_datetime(b.where(here, self._valid_date("abuse_victims", "birth_date"))).astype(
+                "datetime64[us]")
+            sixteen = _add_years(b, 16)
+            before = (d < b).fillna(False).to_numpy(bool)
+            after = (d >= sixteen).fillna(False).to_numpy(bool)
+            when = " (detected " + d.dt.strftime("%Y-%m-%d").fillna("?") + ")" if (before.any() or after.any()) else d
+            when_vi = when.str.replace("detected", "phát hiện ngày") if (before.any() or after.any()) else d
+            self.flag("event-before-birth", "abuse_victims", "case_id", before, victims["case_id"],
+                      detail=b, when=when, when_vi=when_vi)
+            self.flag("event-after-age-16", "abuse_victims", "case_id", after, victims["case_id"],
+                      detail=sixteen, detail_prefix="(", detail_suffix=")", when=when, when_vi=when_vi)
+        if not cases.empty:
+            mask = cases["case_id"].notna().to_numpy() & ~isin(cases["case_id"], victims["case_id"])
+            self.flag("case-without-victim", "abuse_cases", "case_id", mask, cases["case_id"])
+        sanctions = sub.sanctions
+        if not sanctions.empty:
+            cid = sanctions["case_id"]
+            mask = cid.notna().to_numpy() & ~isin(cid, cases["case_id"])
+            self.flag("unknown-case", "sanctions", "case_id", mask, cid)
+
+        # communes against the units table
+        units = sub.units
+        communes = units.loc[units["level"] == "COMMUNE", ["unit_code", "division_version"]]
+        commune_keys = join_keys(communes["unit_code"], communes["division_version"])
+        for table in ("children", "injuries", "abuse_cases", "sanctions"):
+            f = sub[table]
+            if f.empty or (table, "commune_code") in self.missing_columns:
+                continue
+            ok_version = self.ok_cells(table, "division_version") & f["division_version"].notna().to_numpy()
+            keys = join_keys(f["commune_code"], f["division_version"])
+            mask = ~isin(keys, commune_keys) & ok_version & f["commune_code"].notna().to_numpy()
+            self.flag("unknown-commune-code", table, "commune_code", mask, f["commune_code"],
+                      detail=f["division_version"])
+        if not units.empty:
+            all_keys = join_keys(units["unit_code"], units["division_version"])
+            for col, level in (("district_code", "DISTRICT"), ("province_code", "PROVINCE")):
+                if not (units["level"] == level).any():
+                    continue  # parent rows not given at all: nothing to check against
+                k = join_keys(units[col], units["division_version"])
+                mask = units[col].notna().to_numpy() & ~isin(k, all_keys)
+                self.flag("unknown-parent-unit", "units", col, mask, units[col],
+                          detail=units["division_version"])
+
+
+def _subset(values: Any, idx: np.ndarray) -> np.ndarray:
+    """Values at positions *idx*, dates formatted as YYYY-MM-DD."""
+    if isinstance(values, pd.Series):
+        part = values.iloc[idx]
+        if pd.api.types.is_datetime64_any_dtype(part):
+            part = part.dt.strftime("%Y-%m-%d")
+        return part.astype(object).to_numpy()
+    return np.asarray(values, dtype=object)[idx]
+
+
+def _add_years(dates: pd.Series, years: int) -> pd.Series:
+    """Anniversaries; 29 February falls on 1 March in non-leap years."""
+    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[us]")
+    ok = dates.notna()
+    if not ok.any():
+        return out
+    d = dates[ok]
+    y, m, day = d.dt.year + years, d.dt.month, d.dt.day
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    feb29 = (m == 2) & (day == 29) & ~leap
+    m = m.where(~feb29, 3)
+    day = day.where(~feb29, 1)
+    out[ok] = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": day})).astype("datetime64[us]")
+    return out
+
+
+def validate(
+    submission: Submission,
+    *,
+    max_examples: int = 20,
+    today: dt.date | None = None,
+) -> ValidationReport:
+    """Check every table and the links between them; never raises for bad data.
+
+    Parameters
+    ----------
+    submission
+        What :func:`chitieu.read_submission` (or :func:`chitieu.synth.generate`) returned.
+    max_examples
+        Problems shown in detail per code, table and column; all are counted.
+    today
+        The validation date: later dates are "in the future" (default: today).
+
+    Examples
+    --------
+    >>> import chitieu
+    >>> sub = chitieu.synth.generate(n_children=300, seed=3)
+    >>> bad = sub.children.copy()
+    >>> bad.loc[5, "sex"] = "X"
+    >>> report = chitieu.validate(sub.replace(children=bad))
+    >>> first = next(iter(report))
+    >>> report.valid, first["code"], first["column"], first["row"]
+    (False, 'unknown-code', 'sex', 6)
+    """
+    if not isinstance(submission, Submission):
+        raise TypeError(f"validate() expects a chitieu.Submission, got {type(submission).__name__}")
+    run = _Run(submission, max_examples=max_examples, today=today or dt.date.today())
+    run.read_issues()
+    structure_ok = {t: run.dtypes(t) for t in TABLES}
+    for table in TABLES:
+        if structure_ok[table]:
+            run.single(table)
+    if structure_ok["children"]:
+        run.children()
+    if structure_ok["circumstances"]:
+        run.circumstances()
+    if structure_ok["units"]:
+        run.units()
+    if all(structure_ok.values()):
+        run.cross()
+    return ValidationReport._build(run.out, run.err, run.warn, source=submission.source)

@@ -1,0 +1,285 @@
+"""The :class:`ValidationReport`: what is wrong, where, and how much.
+
+Memory stays bounded whatever the input: every (code, table, column) keeps its
+full count, but only the first ``max_examples`` occurrences in detail. Row
+accounting keeps one boolean per input row and table.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from chitieu.validation.catalogue import ERRORS
+
+__all__ = ["PROBLEM_COLUMNS", "ValidationReport"]
+
+PROBLEM_COLUMNS = (
+    "code", "severity", "table", "file", "row", "column", "value", "message", "message_vi", "message_en",
+)
+
+
+def _fmt(template: str, **kw: Any) -> str:
+    try:
+        return template.format(**kw)
+    except (KeyError, IndexError, ValueError):  # pragma: no cover - guarded by catalogue tests
+        return template
+
+
+@dataclass
+class _Group:
+    code: str
+    table: str
+    column: str
+    count: int = 0
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Collector:
+    """Accumulates problems with bounded detail."""
+
+    def __init__(self, max_examples: int) -> None:
+        self.max_examples = max_examples
+        self.groups: dict[tuple[str, str, str], _Group] = {}
+
+    def add(
+        self,
+        code: str,
+        table: str,
+        column: str,
+        *,
+        files: pd.Series | np.ndarray | list[Any],
+        rows: pd.Series | np.ndarray | list[Any],
+        values: pd.Series | np.ndarray | list[Any],
+        count: int | None = None,
+        **fmt: Any,
+    ) -> None:
+        """Record occurrences; per-occurrence keyword values may be arrays (e.g. ``detail``)."""
+        files_a = np.asarray(files, dtype=object)
+        n = len(files_a) if count is None else count
+        if n == 0:
+            return
+        key = (code, table, column)
+        group = self.groups.setdefault(key, _Group(code, table, column))
+        room = self.max_examples - len(group.examples)
+        take = min(room, len(files_a))
+        if take > 0:
+            rows_a = np.asarray(rows, dtype=object)[:take]
+            values_a = np.asarray(values, dtype=object)[:take]
+            per_row = {k: np.asarray(v, dtype=object)[:take] for k, v in fmt.items()
+                       if isinstance(v, pd.Series | np.ndarray | list)}
+            scalars = {k: v for k, v in fmt.items() if k not in per_row}
+            etype = ERRORS[code]
+            for i in range(take):
+                value = values_a[i]
+                value = None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+                shown = "" if value is None else str(value)
+                kw = {"column": column, "table": table, "value": shown, "file": files_a[i] or "",
+                      "detail": "", "expected": "", "expected_vi": "", "when": "", "when_vi": ""}
+                kw.update(scalars)
+                kw.update({k: v[i] for k, v in per_row.items()})
+                row = rows_a[i]
+                group.examples.append({
+                    "code": code, "severity": etype.severity, "table": table,
+                    "file": files_a[i] or "", "row": None if row is None or pd.isna(row) else int(row),
+                    "column": column, "value": shown,
+                    "message_en": _fmt(etype.template_en, **kw),
+                    "message_vi": _fmt(etype.template_vi, **kw),
+                })
+        group.count += n
+
+
+@dataclass
+class ValidationReport:
+    """The result of :func:`chitieu.validate`. It never raises for bad data.
+
+    Attributes
+    ----------
+    valid
+        ``True`` when there is no error (warnings allowed).
+    errors
+        One row per problem shown in detail (at most ``max_examples`` per code,
+        table and column), with ``code, severity, table, file, row, column,
+        value, message, message_vi, message_en``. ``row`` is the row number the
+        user sees in the file (header = row 1), or the 1-based position for
+        frames built in code.
+    counts
+        The full count of every (code, severity, table, column), even when the
+        details were truncated.
+    tables
+        Row accounting per table: rows read = rows valid + rows with errors.
+    """
+
+    errors: pd.DataFrame
+    counts: pd.DataFrame
+    tables: pd.DataFrame
+    max_examples: int
+    source: str | None = None
+    lang: Literal["en", "vi"] = "en"
+    _error_rows: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    # -- building ---------------------------------------------------------------
+    @classmethod
+    def _build(
+        cls,
+        collector: _Collector,
+        error_rows: dict[str, np.ndarray],
+        warning_rows: dict[str, np.ndarray],
+        *,
+        source: str | None,
+    ) -> ValidationReport:
+        examples = [e for g in collector.groups.values() for e in g.examples]
+        errors = pd.DataFrame(examples, columns=[c for c in PROBLEM_COLUMNS if c != "message"])
+        errors["message"] = errors["message_en"]
+        errors = errors.loc[:, list(PROBLEM_COLUMNS)]
+        errors["row"] = errors["row"].astype("Int64")
+        order = {"error": 0, "warning": 1}
+        if not errors.empty:
+            errors = errors.sort_values(
+                ["severity", "table", "file", "row", "column", "code"],
+                key=lambda s: s.map(order) if s.name == "severity" else s, na_position="first",
+                kind="stable",
+            ).reset_index(drop=True)
+        counts = pd.DataFrame(
+            [
+                {"code": g.code, "severity": ERRORS[g.code].severity, "table": g.table,
+                 "column": g.column, "count": g.count, "shown": len(g.examples)}
+                for g in collector.groups.values()
+            ],
+            columns=["code", "severity", "table", "column", "count", "shown"],
+        )
+        if not counts.empty:
+            counts = counts.sort_values(["severity", "table", "column", "code"],
+                                        key=lambda s: s.map(order) if s.name == "severity" else s
+                                        ).reset_index(drop=True)
+        rows = []
+        for table, mask in error_rows.items():
+            warn = warning_rows.get(table, np.zeros(len(mask), bool))
+            rows.append({
+                "table": table, "rows_read": len(mask),
+                "rows_valid": int((~mask).sum()), "rows_with_errors": int(mask.sum()),
+                "rows_with_warnings": int((warn & ~mask).sum()),
+            })
+        tables = pd.DataFrame(rows, columns=["table", "rows_read", "rows_valid", "rows_with_errors",
+                                             "rows_with_warnings"]).set_index("table")
+        return cls(errors=errors, counts=counts, tables=tables, max_examples=collector.max_examples,
+                   source=source, _error_rows=error_rows)
+
+    # -- reading ----------------------------------------------------------------
+    @property
+    def n_errors(self) -> int:
+        """Occurrences of problems of severity error (all of them, not only those shown)."""
+        return int(self.counts.loc[self.counts["severity"] == "error", "count"].sum())
+
+    @property
+    def n_warnings(self) -> int:
+        """Occurrences of problems of severity warning."""
+        return int(self.counts.loc[self.counts["severity"] == "warning", "count"].sum())
+
+    @property
+    def valid(self) -> bool:
+        """No errors (warnings allowed)."""
+        return self.n_errors == 0
+
+    @property
+    def truncated(self) -> bool:
+        """Whether some problems are counted but not shown in detail."""
+        return bool((self.counts["count"] > self.counts["shown"]).any())
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Iterate over the problems shown in detail, as dicts."""
+        yield from self.errors.astype(object).where(self.errors.notna(), None).to_dict("records")
+
+    def invalid_rows(self, table: str) -> np.ndarray:
+        """Boolean mask (by position) of the rows of *table* that have errors."""
+        return self._error_rows[table].copy()
+
+    def summary(self, lang: Literal["en", "vi"] = "en") -> str:
+        """A short readable summary in English or Vietnamese."""
+        vi = lang == "vi"
+        lines = []
+        if self.valid:
+            lines.append("Dữ liệu hợp lệ." if vi else "The submission is valid.")
+        else:
+            lines.append(
+                f"Dữ liệu có {self.n_errors:,} lỗi." if vi else f"The submission has {self.n_errors:,} errors."
+            )
+        if self.n_warnings:
+            lines.append(f"{self.n_warnings:,} cảnh báo." if vi else f"{self.n_warnings:,} warnings.")
+        lines.append("")
+        head = ("bảng", "dòng đọc", "hợp lệ", "có lỗi") if vi else ("table", "rows read", "valid", "with errors")
+        lines.append(f"{head[0]:<15}{head[1]:>12}{head[2]:>12}{head[3]:>12}")
+        for table, r in self.tables.iterrows():
+            if r["rows_read"] or table in ("children", "units"):
+                lines.append(f"{table!s:<15}{r['rows_read']:>12,}{r['rows_valid']:>12,}{r['rows_with_errors']:>12,}")
+        if not self.counts.empty:
+            lines.append("")
+            lines.append("Vấn đề theo mã:" if vi else "Problems by code:")
+            for _, c in self.counts.iterrows():
+                title = ERRORS[c["code"]].title_vi if vi else ERRORS[c["code"]].title_en
+                where = f"{c['table']}.{c['column']}" if c["column"] else c["table"]
+                lines.append(f"  {c['severity']:<8}{c['code']:<26}{where:<32}{c['count']:>10,}  {title}")
+        if self.truncated:
+            lines.append("")
+            lines.append(
+                f"(chỉ hiện {self.max_examples} ví dụ đầu tiên cho mỗi mã và cột)" if vi
+                else f"(details shown for the first {self.max_examples} of each code and column)"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: validity, counts, row accounting and the problems shown."""
+        from chitieu import __version__
+
+        problems = [
+            {k: (None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else
+                 int(v) if isinstance(v, np.integer) else v) for k, v in p.items()}
+            for p in self
+        ]
+        return {
+            "valid": self.valid,
+            "n_errors": self.n_errors,
+            "n_warnings": self.n_warnings,
+            "truncated": self.truncated,
+            "max_examples": self.max_examples,
+            "source": self.source,
+            "chitieu_version": __version__,
+            "tables": {
+                str(t): {k: int(v) for k, v in r.items()} for t, r in self.tables.iterrows()
+            },
+            "counts": [
+                {k: (int(v) if isinstance(v, np.integer | int) else v) for k, v in r.items()}
+                for r in self.counts.to_dict("records")
+            ],
+            "problems": problems,
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text (UTF-8 characters kept)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def __repr__(self) -> str:
+        state = "valid" if self.valid else f"{self.n_errors:,} errors"
+        return f"<ValidationReport {state}, {self.n_warnings:,} warnings>"
+
+    def _repr_html_(self) -> str:
+        colour = "#1a7f37" if self.valid else "#cf222e"
+        state = "valid" if self.valid else f"{self.n_errors:,} errors"
+        parts = [f"<div><p><strong style='color:{colour}'>ValidationReport: {state}</strong>, "
+                 f"{self.n_warnings:,} warnings</p>", self.tables.to_html()]
+        if not self.counts.empty:
+            parts.append(self.counts.to_html(index=False))
+        if not self.errors.empty:
+            shown = self.errors.loc[:, ["severity", "code", "table", "file", "row", "column", "value", "message"]]
+            parts.append(shown.head(50).to_html(index=False, escape=True))
+        parts.append("</div>")
+        return "".join(parts) if parts else html.escape(repr(self))

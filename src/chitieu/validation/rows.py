@@ -1,0 +1,26 @@
+"""Leaving out invalid rows, with a count of what was left out."""
+
+from __future__ import annotations
+
+from chitieu.submission import Submission
+from chitieu.validation.report import ValidationReport
+
+__all__ = ["drop_invalid"]
+
+
+def drop_invalid(submission: Submission, report: ValidationReport) -> tuple[Submission, dict[str, int]]:
+    """The submission without the rows that have errors, and how many were left out per table.
+
+    Rows of other tables that point at a left-out row (an injury of a left-out
+    child) stay; indicators then treat them as they treat any event whose
+    child is unknown.
+    """
+    frames = {}
+    dropped: dict[str, int] = {}
+    for table, frame in submission.tables():
+        mask = report.invalid_rows(table)
+        if len(mask) != len(frame):
+            raise ValueError(f"the report does not belong to this submission (table {table})")
+        dropped[table] = int(mask.sum())
+        frames[table] = frame.loc[~mask].reset_index(drop=True) if mask.any() else frame
+    return submission.replace(**frames), dropped
