@@ -315,7 +315,8 @@ def generate(
     inj_dates = event_dates(inj_child) if n_inj else np.array([], "datetime64[us]")
     injuries = _frame("injuries", {
         "injury_id": inj_ids,
-        "child_id": np.where(visitor, np.char.add("X", inj_ids), child_ids[inj_child]),
+        "child_id": np.where(visitor, np.array(["X" + i for i in inj_ids], dtype=object),
+                             child_ids[inj_child]),
         "registered_here": ~visitor,
         "injury_date": inj_dates,
         "commune_code": commune_codes[commune_of_child[inj_child]],
