@@ -1,4 +1,21 @@
-"""Write a submission in the canonical layout (or with Vietnamese headers)."""
+"""Write a submission in the canonical layout, or with Vietnamese names for people.
+
+:func:`write_submission` writes one file per table: every non-empty table, and
+``children`` and ``units`` always (so that a written submission can be read
+back). Provenance columns (``_source_file``, ``_source_row``) are not written.
+
+- CSV: UTF-8 without BOM, ``,`` separated, dates ``YYYY-MM-DD``, booleans
+  ``true``/``false``, missing values as empty cells.
+- Parquet (pyarrow): dates as ``date32``, booleans and integers nullable;
+  :func:`chitieu.read_submission` reads them back at the canonical dtypes.
+- Excel (``.xlsx``): real date cells shown as ``YYYY-MM-DD``, booleans as
+  ``TRUE``/``FALSE``; text is always written as text (a code ``07774`` stays
+  text, a value starting with ``=`` is never a formula).
+
+With ``headers="vi"`` the files carry the Vietnamese table names folded to
+snake case (``tre_em.csv``) and the Vietnamese headers (``Ngày sinh``), as
+people would type them; :func:`chitieu.read_submission` reads both layouts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 from chitieu.codelists import normalize_text
 from chitieu.errors import ChitieuError
@@ -15,73 +33,191 @@ from chitieu.schemas import TABLES, column_specs
 if TYPE_CHECKING:
     from chitieu.submission import Submission
 
-__all__ = ["file_stem", "write_submission"]
+__all__ = ["FORMATS", "WriteError", "file_stem", "write_submission"]
 
-_EXT = {"csv": ".csv", "parquet": ".parquet", "xlsx": ".xlsx"}
+#: Formats :func:`write_submission` writes, with their file extensions.
+FORMATS = {"csv": ".csv", "parquet": ".parquet", "xlsx": ".xlsx"}
 _ALWAYS = ("children", "units")
 
+Format = Literal["csv", "parquet", "xlsx"]
+Headers = Literal["canonical", "vi"]
 
-def file_stem(table: str, headers: Literal["canonical", "vi"] = "canonical") -> str:
+
+class WriteError(ChitieuError, ValueError):
+    """A submission cannot be written (a bad option, a frame without its columns, a bad path)."""
+
+
+def file_stem(table: str, headers: Headers = "canonical") -> str:
     """The file name (without extension) a table is written to.
 
     >>> file_stem("injuries"), file_stem("injuries", "vi")
     ('injuries', 'tai_nan_thuong_tich')
+    >>> file_stem("children", "vi")
+    'tre_em'
     """
     if headers == "vi":
         return normalize_text(TABLES[table].vi).replace(" ", "_")
     return table
 
 
-def _for_text(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    out = {}
+def _canonical_frame(sub: Submission, table: str) -> pd.DataFrame:
+    """The schema columns of *table* at their canonical dtypes."""
+    frame = sub[table]
+    specs = column_specs(table)
+    missing = [c for c in specs if c not in frame.columns]
+    if missing:
+        raise WriteError(f"table {table} has no column {', '.join(missing)}; cannot write it")
+    out: dict[str, pd.Series] = {}
+    for name, spec in specs.items():
+        column = frame[name]
+        if str(column.dtype) != spec.dtype:
+            try:
+                column = column.astype(pandas_dtype(spec.dtype))
+            except (TypeError, ValueError) as exc:
+                raise WriteError(
+                    f"column {name} of table {table} is {column.dtype}, expected {spec.dtype} "
+                    f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+                ) from None
+        out[name] = column.reset_index(drop=True)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _as_text_cells(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    out: dict[str, pd.Series] = {}
     for name, spec in column_specs(table).items():
-        col = frame[name]
+        column = frame[name]
         if spec.kind == "date":
-            out[name] = col.dt.strftime("%Y-%m-%d")
+            out[name] = column.dt.strftime("%Y-%m-%d")
         elif spec.kind == "boolean":
-            out[name] = col.map({True: "true", False: "false"}, na_action="ignore").astype("str")
+            out[name] = column.map({True: "true", False: "false"}, na_action="ignore").astype("str")
         else:
-            out[name] = col
+            out[name] = column
     return pd.DataFrame(out)
+
+
+def _write_csv(frame: pd.DataFrame, table: str, target: Path, names: dict[str, str]) -> None:
+    _as_text_cells(frame, table).rename(columns=names).to_csv(
+        target, index=False, encoding="utf-8", lineterminator="\n"
+    )
+
+
+def _write_parquet(frame: pd.DataFrame, table: str, target: Path, names: dict[str, str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = []
+    for name, spec in column_specs(table).items():
+        column = frame[name]
+        if spec.kind == "date":
+            array = pa.array(column.dt.date.astype(object).where(column.notna(), None), pa.date32())
+        elif spec.kind == "boolean":
+            array = pa.array(column.astype(object).where(column.notna(), None), pa.bool_())
+        elif spec.kind == "integer":
+            array = pa.array(column.astype(object).where(column.notna(), None), pa.int64())
+        else:
+            array = pa.array(column.astype(object).where(column.notna(), None), pa.string())
+        arrays.append(array)
+    pq.write_table(pa.table(arrays, names=[names[n] for n in column_specs(table)]), target)
+
+
+def _write_xlsx(frame: pd.DataFrame, table: str, target: Path, names: dict[str, str]) -> None:
+    try:
+        import xlsxwriter
+    except ImportError:
+        raise WriteError("writing .xlsx needs xlsxwriter: pip install 'chitieu[excel]'") from None
+    specs = column_specs(table)
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with xlsxwriter.Workbook(str(target), options) as book:
+        sheet = book.add_worksheet(table)
+        bold = book.add_format({"bold": True})
+        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        for col, (name, spec) in enumerate(specs.items()):
+            sheet.write_string(0, col, names[name], bold)
+            column = frame[name]
+            present = column.notna().to_numpy()
+            if spec.kind == "date":
+                values = column.dt.to_pydatetime()
+                sheet.set_column(col, col, 12)
+                for row in present.nonzero()[0]:
+                    sheet.write_datetime(int(row) + 1, col, values[row], date_format)
+            elif spec.kind == "boolean":
+                values = column.astype(object).where(column.notna(), None).to_numpy()
+                for row in present.nonzero()[0]:
+                    sheet.write_boolean(int(row) + 1, col, bool(values[row]))
+            elif spec.kind == "integer":
+                values = column.astype(object).where(column.notna(), None).to_numpy()
+                for row in present.nonzero()[0]:
+                    sheet.write_number(int(row) + 1, col, int(values[row]))
+            else:
+                values = column.astype(object).where(column.notna(), None).to_numpy()
+                for row in present.nonzero()[0]:
+                    sheet.write_string(int(row) + 1, col, str(values[row]))
+        sheet.freeze_panes(1, 0)
 
 
 def write_submission(
     sub: Submission,
     path: str | os.PathLike[str],
-    format: Literal["csv", "parquet", "xlsx"] = "csv",
+    format: Format = "csv",
     *,
-    headers: Literal["canonical", "vi"] = "canonical",
+    headers: Headers = "canonical",
 ) -> Path:
-    """Write every non-empty table (``children`` and ``units`` always) to folder *path*.
+    """Write a submission to folder *path*, one file per table.
 
-    One file per table, ``<table>.<ext>`` with snake_case headers, or with
-    ``headers="vi"`` Vietnamese file names and headers as people type them.
-    Provenance columns are not written. Returns the folder.
+    Parameters
+    ----------
+    sub
+        The submission; provenance columns are not written.
+    path
+        The folder, created if needed; files of the same names are replaced.
+    format
+        ``"csv"``, ``"parquet"`` or ``"xlsx"``.
+    headers
+        ``"canonical"``: files ``<table>.<ext>`` with snake_case headers;
+        ``"vi"``: Vietnamese file names (``tre_em.csv``) and headers (``Ngày sinh``).
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    WriteError
+        For an unknown format or headers option, a frame without its schema
+        columns, or a folder that cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from chitieu.submission import Submission
+    >>> folder = write_submission(Submission(), tempfile.mkdtemp(), "csv", headers="vi")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['don_vi_hanh_chinh.csv', 'tre_em.csv']
     """
-    if format not in _EXT:
-        raise ChitieuError(f"unknown format {format!r}; choose csv, parquet or xlsx")
+    if format not in FORMATS:
+        raise WriteError(f"unknown format {format!r}; choose csv, parquet or xlsx")
+    if headers not in ("canonical", "vi"):
+        raise WriteError(f"unknown headers option {headers!r}; choose 'canonical' or 'vi'")
     folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
     for table in TABLES:
-        frame = sub.canonical(table)
+        frame = _canonical_frame(sub, table)
         if frame.empty and table not in _ALWAYS:
             continue
         specs = column_specs(table)
-        target = folder / (file_stem(table, headers) + _EXT[format])
         names = {n: (s.vi if headers == "vi" else n) for n, s in specs.items()}
-        if format == "csv":
-            _for_text(frame, table).rename(columns=names).to_csv(
-                target, index=False, encoding="utf-8", lineterminator="\n"
-            )
-        elif format == "parquet":
-            frame.rename(columns=names).to_parquet(target, index=False, engine="pyarrow")
-        else:
-            out = frame.copy()
-            for name, spec in specs.items():
-                if spec.kind == "boolean" or spec.kind == "integer":
-                    out[name] = out[name].astype(object).where(out[name].notna(), None)
-            try:
-                out.rename(columns=names).to_excel(target, index=False, engine="openpyxl")
-            except ImportError as exc:
-                raise ChitieuError("writing .xlsx needs: pip install 'chitieu[excel]'") from exc
+        target = folder / (file_stem(table, headers) + FORMATS[format])
+        try:
+            if format == "csv":
+                _write_csv(frame, table, target, names)
+            elif format == "parquet":
+                _write_parquet(frame, table, target, names)
+            else:
+                _write_xlsx(frame, table, target, names)
+        except OSError as exc:
+            raise WriteError(f"{target}: cannot write the file ({exc.strerror or exc})") from None
     return folder
