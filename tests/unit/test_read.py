@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import unicodedata
@@ -495,6 +496,20 @@ def test_separator_inside_quoted_header_does_not_fool_the_sniffer(tmp_path: Path
     assert (unit["name"], unit["villages"]) == ("Xã A, B", 12)
 
 
+def test_commas_inside_an_unquoted_cell_of_a_semicolon_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "vu_viec_xam_hai.csv",
+        "Mã vụ việc;Ngày phát hiện;Mã xã;Phiên bản danh mục;Môi trường xâm hại;Quan hệ với trẻ\n"
+        "A1;01/01/2024;07774;2008;gia đình;cha, mẹ, anh, chị, em, ông, bà, hàng xóm\n",
+    )
+    sub = read_submission(tmp_path)
+    case = sub.abuse_cases.iloc[0]
+    assert (case["case_id"], case["commune_code"], case["setting"]) == ("A1", "07774", "FAMILY")
+    assert case["perpetrator_relationship"] == "cha, mẹ, anh, chị, em, ông, bà, hàng xóm"
+    assert sub.read_issues.empty
+
+
 # -- row numbers ---------------------------------------------------------------------------------
 def test_csv_rows_count_from_the_header_line(tmp_path: Path) -> None:
     children_csv(tmp_path, "001,07774,2008,2015-03-02,M,01", "", "002,07774,2008,31/02/2015,F,01")
@@ -512,6 +527,20 @@ def test_csv_rows_with_multiline_quoted_cells(tmp_path: Path) -> None:
     sub = read_submission(tmp_path)
     assert sub.units["name"].tolist() == ["Xã\nhai dòng", "Xã\nba\ndòng", "Xã"]
     assert sub.units[SOURCE_ROW].tolist() == [2, 4, 7]
+
+
+def test_csv_rows_with_a_very_long_multiline_cell(tmp_path: Path) -> None:
+    long_name = "Xã\n" + "x" * 200_000  # longer than the csv module's default cell limit
+    write(
+        tmp_path,
+        "units.csv",
+        f'unit_code,division_version,name,level\n1,2008,"{long_name}",COMMUNE\n2,2008,Xã,COMMUNE\n',
+    )
+    limit = csv.field_size_limit()
+    sub = read_submission(tmp_path)
+    assert sub.units["name"].tolist() == [long_name, "Xã"]
+    assert sub.units[SOURCE_ROW].tolist() == [2, 4]
+    assert csv.field_size_limit() == limit  # raised only while reading
 
 
 def test_csv_with_title_line_above_header(tmp_path: Path) -> None:
@@ -643,6 +672,30 @@ def test_parquet_input(tmp_path: Path) -> None:
     )
     assert child["birth_date"] == pd.Timestamp("2015-03-02")
     assert sub.children[SOURCE_ROW].tolist() == [1]
+
+
+def test_parquet_numbers_in_text_columns_read_like_excel_cells(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "child_id": [1.0, 2.0],
+            "commune_code": [7774.0, None],
+            "division_version": [2008.0, 2008.0],
+            "birth_date": [42065.0, None],
+            "sex": [1.0, 2.0],
+            "ethnicity": [1.0, 8.0],
+        },
+        index=[10, 20],  # saved by pandas as an index column, which is not a column of the table
+    )
+    frame.to_parquet(tmp_path / "children.parquet")
+    sub = read_submission(tmp_path)
+    children = sub.children
+    assert children["child_id"].tolist() == ["1", "2"]
+    assert children["commune_code"].tolist()[0] == "7774"
+    assert children["division_version"].tolist() == ["2008", "2008"]
+    assert children["sex"].tolist() == ["M", "F"]
+    assert children["ethnicity"].tolist() == ["01", "08"]
+    assert children["birth_date"].tolist()[0] == pd.Timestamp("2015-03-02")
+    assert sub.read_issues.empty
 
 
 def test_single_file_input(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from chitieu.errors import ChitieuError
+from chitieu.io import write as write_module
 from chitieu.io.read import read_submission
 from chitieu.io.write import WriteError, file_stem, write_submission
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, empty_frame
@@ -146,12 +147,20 @@ def test_round_trip(tmp_path: Path, sub: Submission, fmt: str, headers: str) -> 
 def test_parquet_types(tmp_path: Path, sub: Submission) -> None:
     write_submission(sub, tmp_path, "parquet")
     schema = pq.read_schema(tmp_path / "children.parquet")
-    assert str(schema.field("birth_date").type) == "date32[day]"
+    assert str(schema.field("birth_date").type) == "timestamp[us]"
     assert str(schema.field("birth_registered").type) == "bool"
     assert str(schema.field("child_id").type) == "string"
     assert str(pq.read_schema(tmp_path / "units.parquet").field("villages").type) == "int64"
     back = read_submission(tmp_path)
     assert str(back.children["birth_date"].dtype) == "datetime64[us]"
+
+
+def test_parquet_keeps_dtypes_for_pandas(tmp_path: Path, sub: Submission) -> None:
+    write_submission(sub, tmp_path, "parquet")
+    for table, name in (("children", "children.parquet"), ("units", "units.parquet")):
+        frame = pd.read_parquet(tmp_path / name)
+        expected = {c: s.dtype for c, s in column_specs(table).items()}
+        assert {c: str(t) for c, t in frame.dtypes.items()} == expected
 
 
 def test_xlsx_cells(tmp_path: Path, sub: Submission) -> None:
@@ -213,3 +222,15 @@ def test_folder_that_is_a_file(tmp_path: Path, sub: Submission) -> None:
     target.write_text("x")
     with pytest.raises(WriteError, match="cannot create the folder"):
         write_submission(sub, target / "out")
+
+
+def test_table_too_long_for_excel_is_refused_before_writing(
+    tmp_path: Path, sub: Submission, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write_module, "XLSX_MAX_ROWS", 1)
+    with pytest.raises(WriteError, match=r"at most 1 rows .*children \(2 rows\)") as info:
+        write_submission(sub, tmp_path / "out", "xlsx")
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / "out").exists()
+    write_submission(sub, tmp_path / "csv", "csv")  # other formats have no such limit
+    assert len(pd.read_csv(tmp_path / "csv" / "children.csv")) == len(sub.children)

@@ -20,6 +20,7 @@ import os
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -247,34 +248,61 @@ def _outside_quotes(line: str) -> str:
     return "".join(parts[::2])
 
 
-def _sniff_separator(text: str, suffix: str) -> str:
+def _sniff_separator(text: str, suffix: str, table: str | None = None) -> str:
+    """The separator of a CSV file, from its first non-blank lines.
+
+    The separator that splits some line into the most column names of *table*
+    wins (so that commas inside an unquoted cell of a ``;`` file do not count);
+    without any column name, the one most frequent on a line outside quotes.
+    """
     if suffix == ".tsv":
         return "\t"
     lines = [line for line in text[:65536].splitlines()[:50] if line.strip()]
     lines = lines[:_HEADER_SEARCH_ROWS]
-    best, best_count = ",", 0
+    best, best_score = ",", (0, 0)
     for sep in _SEPARATORS:
         count = max((_outside_quotes(line).count(sep) for line in lines), default=0)
-        if count > best_count:
-            best, best_count = sep, count
+        hits = 0
+        if table is not None and count:
+            for cells in csv.reader(lines, delimiter=sep):
+                found = {match_header(c, table) for c in cells if c.strip()} - {None}
+                hits = max(hits, len(found))
+        if (hits, count) > best_score:
+            best, best_score = sep, (hits, count)
     return best
 
 
-def _record_lines(text: str, sep: str) -> np.ndarray:
+@contextmanager
+def _any_field_size() -> Iterator[None]:
+    """Let :mod:`csv` read cells of any size (its default limit is 128 KiB), then restore."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _record_lines(text: str, sep: str, name: str) -> np.ndarray:
     """Physical line on which each CSV record starts (quoted cells may span lines)."""
     starts: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     previous = 0
-    for _ in reader:
-        starts.append(previous + 1)
-        previous = reader.line_num
+    try:
+        with _any_field_size():
+            for _ in reader:
+                starts.append(previous + 1)
+                previous = reader.line_num
+    except csv.Error as exc:
+        raise ReadError(f"{name}: not a readable CSV file ({_one_line(exc)})") from None
     return np.asarray(starts, dtype="int64")
 
 
 def _csv_grid_python(text: str, sep: str, name: str) -> pd.DataFrame:
     """Slow path for ragged files (a title line with fewer cells than the header)."""
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        with _any_field_size():
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as exc:
         raise ReadError(f"{name}: not a readable CSV file ({_one_line(exc)})") from None
     width = max((len(r) for r in rows), default=0)
@@ -282,12 +310,12 @@ def _csv_grid_python(text: str, sep: str, name: str) -> pd.DataFrame:
     return pd.DataFrame(padded, columns=range(width), dtype="str")
 
 
-def _csv_grid(source: _Source) -> tuple[pd.DataFrame, np.ndarray]:
+def _csv_grid(source: _Source, table: str | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Every cell of a CSV file as text, and the line number of each record."""
     text = _decode(source.data, source.path)
     if not text or text.isspace():
         return pd.DataFrame(), np.zeros(0, dtype="int64")
-    sep = _sniff_separator(text, source.suffix)
+    sep = _sniff_separator(text, source.suffix, table)
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -309,7 +337,7 @@ def _csv_grid(source: _Source) -> tuple[pd.DataFrame, np.ndarray]:
     if n_lines == len(grid) and text.count("\r") == text.count("\r\n"):
         lines = np.arange(1, len(grid) + 1, dtype="int64")
     else:
-        lines = _record_lines(text, sep)
+        lines = _record_lines(text, sep, source.path)
         if len(lines) != len(grid):  # the two parsers disagree: fall back to the slow one
             grid = _csv_grid_python(text, sep, source.path)
             lines = lines[: len(grid)]
@@ -383,8 +411,16 @@ def _parquet_frame(source: _Source) -> pd.DataFrame:
         table = pq.read_table(io.BytesIO(source.data))
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise ReadError(f"{source.path}: not a readable Parquet file ({_one_line(exc)})") from None
+    try:
+        metadata = table.schema.pandas_metadata or {}
+    except ValueError:  # metadata written by another tool, not JSON: not needed
+        metadata = {}
+    # A frame saved with its index by pandas: the index is not a column of the table.
+    index_columns = {c for c in metadata.get("index_columns", []) if isinstance(c, str)}
     columns: dict[str, pd.Series] = {}
     for name, column in zip(table.column_names, table.columns, strict=True):
+        if name in index_columns:
+            continue
         kind = column.type
         if pa.types.is_dictionary(kind):
             column = column.cast(kind.value_type)
@@ -624,7 +660,7 @@ def _read_source(
         return [
             (table, source.name, _canonical(columns, len(raw), rows, table, source.name, issues))
         ]
-    grid, lines = _csv_grid(source)
+    grid, lines = _csv_grid(source, table)
     return [(table, source.name, _grid_to_frame(grid, lines, table, source.name, issues))]
 
 

@@ -77,7 +77,13 @@ def _take(uniques: Sequence[object], codes: np.ndarray, index: pd.Index) -> pd.S
 
 def _as_text(raw: pd.Series) -> pd.Series:
     """Cells as trimmed text (``str`` dtype); blank cells become missing."""
-    if raw.dtype == object or isinstance(raw.dtype, pd.CategoricalDtype):
+    if (
+        raw.dtype == object
+        or isinstance(raw.dtype, pd.CategoricalDtype)
+        or pd.api.types.is_float_dtype(raw.dtype)
+        or pd.api.types.is_bool_dtype(raw.dtype)
+    ):
+        # Spreadsheet cells and Parquet float columns: 7.0 is "7", True is "true".
         codes, uniques = pd.factorize(raw.astype(object), use_na_sentinel=True)
         text = _take([_cell_text(u) for u in uniques], codes, raw.index)
     else:
@@ -91,6 +97,8 @@ def parse_text(raw: pd.Series) -> pd.Series:
 
     >>> parse_text(pd.Series([" 07774 ", "", 7.0, None])).tolist()
     ['07774', nan, '7', nan]
+    >>> parse_text(pd.Series([7774.0, None, 2.5])).tolist()
+    ['7774', nan, '2.5']
     """
     return _as_text(raw)
 

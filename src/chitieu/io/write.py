@@ -6,8 +6,9 @@ back). Provenance columns (``_source_file``, ``_source_row``) are not written.
 
 - CSV: UTF-8 without BOM, ``,`` separated, dates ``YYYY-MM-DD``, booleans
   ``true``/``false``, missing values as empty cells.
-- Parquet (pyarrow): dates as ``date32``, booleans and integers nullable;
-  :func:`chitieu.read_submission` reads them back at the canonical dtypes.
+- Parquet (pyarrow): dates as ``timestamp[us]``, booleans and integers
+  nullable; both :func:`chitieu.read_submission` and :func:`pandas.read_parquet`
+  read them back at the canonical dtypes.
 - Excel (``.xlsx``): real date cells shown as ``YYYY-MM-DD``, booleans as
   ``TRUE``/``FALSE``; text is always written as text (a code ``07774`` stays
   text, a value starting with ``=`` is never a formula).
@@ -33,11 +34,13 @@ from chitieu.schemas import TABLES, column_specs
 if TYPE_CHECKING:
     from chitieu.submission import Submission
 
-__all__ = ["FORMATS", "WriteError", "file_stem", "write_submission"]
+__all__ = ["FORMATS", "XLSX_MAX_ROWS", "WriteError", "file_stem", "write_submission"]
 
 #: Formats :func:`write_submission` writes, with their file extensions.
 FORMATS = {"csv": ".csv", "parquet": ".parquet", "xlsx": ".xlsx"}
 _ALWAYS = ("children", "units")
+#: Data rows an Excel sheet can hold (1,048,576 rows, one of them the header).
+XLSX_MAX_ROWS = 1_048_575
 
 Format = Literal["csv", "parquet", "xlsx"]
 Headers = Literal["canonical", "vi"]
@@ -102,22 +105,26 @@ def _write_csv(frame: pd.DataFrame, table: str, target: Path, names: dict[str, s
 
 
 def _write_parquet(frame: pd.DataFrame, table: str, target: Path, names: dict[str, str]) -> None:
+    """Parquet whose dtypes survive: :func:`pandas.read_parquet` gives the canonical ones too.
+
+    Dates are ``timestamp[us]`` (naive, at midnight), so that pandas reads
+    them back as ``datetime64[us]`` rather than as Python date objects; the
+    pandas metadata stored with the file keeps ``Int64`` and ``boolean``
+    nullable even when a column holds no missing value.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    arrays = []
-    for name, spec in column_specs(table).items():
-        column = frame[name]
-        if spec.kind == "date":
-            array = pa.array(column.dt.date.astype(object).where(column.notna(), None), pa.date32())
-        elif spec.kind == "boolean":
-            array = pa.array(column.astype(object).where(column.notna(), None), pa.bool_())
-        elif spec.kind == "integer":
-            array = pa.array(column.astype(object).where(column.notna(), None), pa.int64())
-        else:
-            array = pa.array(column.astype(object).where(column.notna(), None), pa.string())
-        arrays.append(array)
-    pq.write_table(pa.table(arrays, names=[names[n] for n in column_specs(table)]), target)
+    kinds = {
+        "date": pa.timestamp("us"),
+        "boolean": pa.bool_(),
+        "integer": pa.int64(),
+        "string": pa.string(),
+    }
+    specs = column_specs(table)
+    schema = pa.schema([pa.field(names[n], kinds[s.kind]) for n, s in specs.items()])
+    arrow = pa.Table.from_pandas(frame.rename(columns=names), schema=schema, preserve_index=False)
+    pq.write_table(arrow, target)
 
 
 def _write_xlsx(frame: pd.DataFrame, table: str, target: Path, names: dict[str, str]) -> None:
@@ -185,7 +192,8 @@ def write_submission(
     ------
     WriteError
         For an unknown format or headers option, a frame without its schema
-        columns, or a folder that cannot be written.
+        columns, a table too long for an Excel sheet, or a folder that cannot
+        be written; nothing is written then, or (for a folder) nothing more.
 
     Examples
     --------
@@ -199,6 +207,13 @@ def write_submission(
         raise WriteError(f"unknown format {format!r}; choose csv, parquet or xlsx")
     if headers not in ("canonical", "vi"):
         raise WriteError(f"unknown headers option {headers!r}; choose 'canonical' or 'vi'")
+    if format == "xlsx":
+        too_long = [f"{t} ({len(sub[t]):,} rows)" for t in TABLES if len(sub[t]) > XLSX_MAX_ROWS]
+        if too_long:
+            raise WriteError(
+                f"an Excel sheet holds at most {XLSX_MAX_ROWS:,} rows below its header; "
+                f"too long for .xlsx: {', '.join(too_long)}; write csv or parquet instead"
+            )
     folder = Path(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
