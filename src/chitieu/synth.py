@@ -1,10 +1,37 @@
 """Realistic synthetic submissions, deterministic for a seed and valid by construction.
 
-The magnitudes follow published figures (see the constants below): a commune of
-4,000-5,000 children sees in a year 45-90 children in special circumstances,
-25-30 recorded injuries, under one injury death and zero or one abuse case.
-Everything is drawn with NumPy's ``default_rng(seed)`` in vectorised form, so a
-million children take seconds.
+:func:`generate` makes a whole submission (children, special circumstances,
+supports, consultations, injuries, abuse cases and victims, sanctions, units)
+for one year, in the canonical frames :func:`chitieu.read_submission` returns.
+No real child is in it: identifiers are pseudonyms (``C0000001``) and names of
+communes are made up from common syllables.
+
+The assumptions are the constants below, in orders of magnitude taken from
+published figures (``record-forms-and-figures.md`` of the specification;
+agencies disagree by up to 30%). A commune of 4,000-5,000 children then sees in
+a year 45-90 children in special circumstances, a dozen or more recorded
+injuries, under one injury death and zero or one abuse case, as real communes do.
+
+How the pieces fit together, so that every check of :func:`chitieu.validate`
+passes:
+
+- every event of a registered child falls between the child's entry in the
+  register (or birth, or 1 January) and the last day the child is a child of
+  the commune (the day before the 16th birthday, the exit date, 31 December,
+  or yesterday when *year* is the current year);
+- a child who dies of an injury leaves the register that day (reason
+  ``DIED``), and has no later event;
+- a child with a severe disability is in group ``HCDB_D`` with the matching
+  sub-group; a registered victim of sexual abuse is in group ``HCDB_L`` from
+  the day the case was detected;
+- a child from elsewhere (``registered_here`` false) carries a ``X...`` id,
+  its sex and its birth date on the event row;
+- commune codes and division versions agree across tables, and each
+  administrative case has a sanction decision.
+
+Everything is drawn with NumPy's ``default_rng(seed)`` over whole arrays; the
+only Python loops run over communes, districts and the rare second victims of
+an abuse case, never over children. A million children take a few seconds.
 
 Examples
 --------
@@ -12,84 +39,1047 @@ Examples
 >>> sub = synth.generate(n_children=2000, seed=7, year=2024)
 >>> len(sub.children), int(sub.units["level"].eq("COMMUNE").sum())
 (2000, 1)
+>>> sub.children["child_id"].iloc[0], str(sub.children["birth_date"].max().date())
+('C0000001', '2024-12-30')
 >>> sub.children.equals(synth.generate(n_children=2000, seed=7, year=2024).children)
 True
+>>> SPECIAL_CIRCUMSTANCES_PER_10K["HCDB_N"], INJURIES_PER_1000
+(40.0, 3.0)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from chitieu.codelists import codelist, codes
-from chitieu.schemas import column_specs
+from chitieu.errors import ChitieuError
+from chitieu.schemas import MULTI_SEPARATOR, TABLES, column_specs
 from chitieu.submission import Submission
 
-__all__ = ["generate"]
+__all__ = [
+    "ABUSE_CASES_PER_100K",
+    "AT_RISK_SHARE",
+    "CHILDREN_PER_COMMUNE",
+    "CONSULTED_SHARE_7PLUS",
+    "DISABILITY_SHARE",
+    "EXITED_SHARE",
+    "INJURIES_PER_1000",
+    "OVER_16_SHARE",
+    "SANCTIONS_PER_100K",
+    "SPECIAL_CIRCUMSTANCES_PER_10K",
+    "SUPPORTED_SHARE",
+    "SynthError",
+    "generate",
+]
 
-# -- assumptions (orders of magnitude; agencies disagree by up to 30%) -----------
-CHILDREN_PER_COMMUNE = 4_500          # children under 16 in a typical commune
-COMMUNES_PER_DISTRICT = 12
-SEX_SHARES = (0.522, 0.474, 0.004)    # M, F, unknown: sex ratio at birth about 110
-EXITED_SHARE = 0.05                   # left the register during the year
-OVER_16_SHARE = 0.02                  # turned 16 but still on the register
-DISABILITY_SHARE = 0.012
-AT_RISK_SHARE = 0.02
+# -- the register ---------------------------------------------------------------
+#: Children under 16 in a typical commune: one commune per this many children.
+CHILDREN_PER_COMMUNE = 4_500
+#: Communes per district (2008 division), drawn uniformly between the bounds.
+COMMUNES_PER_DISTRICT = (10, 15)
+#: The 15-year-olds are this much fewer than the under-ones (a gently declining pyramid).
+AGE_DECLINE = 0.10
+#: Boys per girl at birth (Viet Nam's sex ratio at birth is about 110-112).
+SEX_RATIO_AT_BIRTH = 1.10
+#: Children whose sex the register does not know.
+SEX_UNKNOWN_SHARE = 0.002
+#: Share of communes in the highlands, where most children belong to ethnic minorities.
+HIGHLAND_COMMUNE_SHARE = 0.15
+#: Beta parameters of the minority share of a lowland and of a highland commune.
+MINORITY_SHARE_BETA = {"lowland": (0.4, 12.0), "highland": (5.0, 2.0)}
+#: Minorities and their weights (national population, millions, 2019 census).
+MINORITY_WEIGHTS = {
+    "02": 1.85, "03": 1.82, "06": 1.45, "08": 1.39, "05": 1.32, "07": 1.08, "09": 0.89,
+    "04": 0.75, "10": 0.51, "12": 0.40, "13": 0.29, "14": 0.21, "15": 0.20, "16": 0.20,
+    "17": 0.18, "18": 0.18,
+}  # fmt: skip
+#: A minority child belongs to the commune's main minority with this probability.
+MAIN_MINORITY_SHARE = 0.75
+#: Children of foreign nationality (code 55) and of unknown ethnicity (code 99).
+FOREIGN_SHARE = 0.0005
+ETHNICITY_UNKNOWN_SHARE = 0.003
+#: Children who left the register during the year (moved away, died, other).
+EXITED_SHARE = 0.05
+EXIT_REASON_WEIGHTS = {"MOVED": 90.0, "DIED": 2.0, "OTHER": 8.0}
+#: Young people who turned 16 before the reference date but are still listed.
+OVER_16_SHARE = 0.02
+#: Days from birth to entry in the register, and children who moved in later.
+ENTRY_LAG_DAYS = (7, 60)
+MOVED_IN_SHARE = 0.08
 BIRTH_REGISTERED_SHARE = 0.985
-SPECIAL_CIRCUMSTANCES_SHARE = 0.014   # provinces report 1.0-1.3%
-SECOND_GROUP_SHARE = 0.12             # of children in special circumstances
+#: Children with a disability, and the levels of it (Law on Persons with Disabilities).
+DISABILITY_SHARE = 0.012
+DISABILITY_LEVEL_WEIGHTS = {"ESPECIALLY_SEVERE": 20.0, "SEVERE": 35.0, "MILD": 45.0}
+#: Rows where the disability column is left empty.
+DISABILITY_MISSING_SHARE = 0.005
+#: Children at risk of falling into special circumstances (provinces report 1.3-9.4%).
+AT_RISK_SHARE = 0.02
+AT_RISK_ENDED_SHARE = 0.2
+
+# -- special circumstances and supports ----------------------------------------------
+#: Children in each group per 10,000 children, besides the disability group
+#: (``HCDB_D``: every child with an especially severe or severe disability, and
+#: some with a mild one) and sexual abuse (``HCDB_L``: also every registered
+#: victim of a case of the year). Provinces report 1.0-1.3% of children in all.
+SPECIAL_CIRCUMSTANCES_PER_10K = {
+    "HCDB_A": 8.0, "HCDB_B": 1.5, "HCDB_C": 14.0, "HCDB_DD": 3.0, "HCDB_E": 3.0,
+    "HCDB_G": 0.7, "HCDB_H": 3.0, "HCDB_I": 0.7, "HCDB_K": 0.4, "HCDB_L": 1.0,
+    "HCDB_M": 0.3, "HCDB_N": 40.0, "HCDB_O": 1.0,
+}  # fmt: skip
+#: Children with a mild disability who are in group ``HCDB_D`` (sub-group D3).
+MILD_DISABILITY_IN_GROUP_D = 0.10
+#: Children in special circumstances who are in a second group as well.
+SECOND_GROUP_SHARE = 0.10
+#: Spells that have ended by the reference date, and rows without a sub-group.
+SPELL_ENDED_SHARE = 0.06
+SUBGROUP_MISSING_SHARE = 0.05
+#: Children in special circumstances supported during the year, and how often.
 SUPPORTED_SHARE = 0.95
+SUPPORTS_PER_CHILD = (1, 4)
+SUPPORT_TYPE_WEIGHTS = {
+    "ALLOWANCE": 30.0, "HEALTH": 25.0, "EDUCATION": 15.0, "ALTERNATIVE_CARE": 2.0,
+    "PSYCHOSOCIAL": 5.0, "LEGAL": 1.0, "GIFT": 20.0, "INTERVENTION_PLAN": 1.5, "OTHER": 0.5,
+}  # fmt: skip
+
+# -- participation -------------------------------------------------------------------
+#: Children aged 7 or more consulted during the year; a quarter of them twice.
 CONSULTED_SHARE_7PLUS = 0.20
+CONSULTED_TWICE_SHARE = 0.25
+CONSULTATION_FORM_WEIGHTS = {
+    "FORUM": 30.0, "SURVEY": 25.0, "CONSULTATION": 20.0, "CLUB": 15.0, "MEDIA": 8.0, "OTHER": 2.0,
+}  # fmt: skip
+
+# -- injuries ------------------------------------------------------------------------
+#: Injuries recorded per 1,000 children a year (MOLISA: about 6; many go unrecorded).
 INJURIES_PER_1000 = 3.0
-INJURY_DEATHS_PER_100K = 5.0
+#: Injury types 01-11 of the MOLISA form: falls and traffic lead, drowning about 8%.
+INJURY_TYPE_WEIGHTS = {
+    "01": 30.0, "02": 8.0, "03": 22.0, "04": 4.0, "05": 9.0, "06": 3.0, "07": 8.0,
+    "08": 8.0, "09": 0.3, "10": 1.5, "11": 6.2,
+}  # fmt: skip
+INJURY_PLACE_WEIGHTS = {"HOME": 45.0, "SCHOOL": 12.0, "COMMUNITY": 41.0, "UNKNOWN": 2.0}
+#: Traffic accidents and drownings happen in the community with this probability.
+OUTDOOR_SHARE = 0.9
+#: Injuries that kill, by type: about 1 injury death per 20,000 children a year.
+INJURY_DEATH_SHARE = {"08": 0.12, "03": 0.02, "other": 0.004}
+INJURY_DISABLED_SHARE = 0.03
+INJURY_OUTCOME_UNKNOWN_SHARE = 0.01
+#: Injured or abused children who are not on the commune's register.
+NOT_REGISTERED_SHARE = 0.03
+
+# -- abuse ---------------------------------------------------------------------------
+#: Abuse cases per 100,000 children a year (2,361 cases in 2024), at least one
+#: case from this many children.
 ABUSE_CASES_PER_100K = 10.0
-SANCTIONS_PER_100K = 1.5
-# Weights of the 14 special-circumstance groups (HCDB_A .. HCDB_O).
-GROUP_WEIGHTS = {
-    "HCDB_A": 6, "HCDB_B": 1, "HCDB_C": 10, "HCDB_D": 45, "HCDB_DD": 2, "HCDB_E": 2,
-    "HCDB_G": 0.5, "HCDB_H": 2, "HCDB_I": 0.5, "HCDB_K": 0.3, "HCDB_L": 1.5, "HCDB_M": 0.2,
-    "HCDB_N": 28, "HCDB_O": 1,
+MIN_CHILDREN_FOR_A_CASE = 2_000
+#: Cases with a second victim, and victims who also suffered violence.
+SECOND_VICTIM_SHARE = 0.10
+EXTRA_VIOLENCE_SHARE = 0.10
+#: The main form of a case: sexual abuse about 80%.
+ABUSE_FORM_WEIGHTS = {
+    "XHTD": 80.0, "BL": 12.0, "BLOT": 2.0, "MB": 1.0, "BR": 2.0, "BM": 2.0, "KHAC": 1.0,
+}  # fmt: skip
+#: Victims: girls and children of 10 or more are far more often victims.
+VICTIM_SEX_WEIGHTS = {"F": 5.0, "M": 1.0, "U": 1.0}
+VICTIM_AGE_WEIGHTS = ((0, 0.3), (6, 1.0), (10, 2.5))
+ABUSE_SETTING_WEIGHTS = {
+    "FAMILY": 30.0, "SCHOOL": 8.0, "COMMUNITY": 45.0, "ONLINE": 10.0, "FACILITY": 1.0,
+    "OTHER": 4.0, "UNKNOWN": 2.0,
+}  # fmt: skip
+#: Perpetrators of child sexual abuse (2017-18): acquaintance 59%, family 21%,
+#: school staff 6%, other 14% (split here between strangers, others and unknown).
+PERPETRATOR_WEIGHTS = {
+    "ACQUAINTANCE": 59.0, "FAMILY": 21.0, "SCHOOL_STAFF": 6.0, "STRANGER": 8.0,
+    "OTHER": 4.0, "UNKNOWN": 2.0,
+}  # fmt: skip
+#: How cases are handled; few go the administrative way (70 cases in 2024).
+CASE_HANDLING_WEIGHTS = {"CRIMINAL": 55.0, "ADMINISTRATIVE": 5.0, "OTHER": 15.0, "PENDING": 25.0}
+VICTIM_SUPPORTED_SHARE = 0.90
+VICTIM_SUPPORT_TYPES = ("PSYCHOSOCIAL", "INTERVENTION_PLAN", "HEALTH", "LEGAL")
+VICTIM_SUPPORT_DELAY_DAYS = (0, 14)
+
+# -- sanctions -----------------------------------------------------------------------
+#: Sanction decisions per 100,000 children a year (170 people sanctioned in 2024),
+#: and administrative cases with a second violator.
+SANCTIONS_PER_100K = 1.0
+SECOND_VIOLATOR_SHARE = 0.2
+#: Days from the detection of a case to the decision.
+DECISION_DELAY_DAYS = (7, 45)
+#: Fines in thousands of VND (Decree 130/2021: violence 10-20 million).
+FINE_THOUSAND_VND = {"BL": (10_000, 20_000), "other": (3_000, 25_000)}
+WARNING_ONLY_SHARE = 0.05
+REMEDIAL_SHARE = 0.3
+ORGANISATION_SHARE = 0.08
+UNLINKED_ACT_WEIGHTS = {"BL": 60.0, "XHTD": 10.0, "BM": 15.0, "BLOT": 10.0, "KHAC": 5.0}
+
+# -- units ---------------------------------------------------------------------------
+VILLAGES = (5, 20)
+VILLAGES_WITH_FACILITIES_SHARE = 0.6
+PLAYGROUND_SHARE = 0.45
+CHILD_FRIENDLY_SHARE = 0.57
+#: Population per child (children are 25.75% of the population, 2019 census).
+POPULATION_PER_CHILD = (3.6, 4.2)
+#: Live births a year per child under 16.
+BIRTHS_PER_CHILD = 1 / 16
+#: Deaths under 5 per live birth; under 1 among them; neonatal among those.
+UNDER5_DEATHS_PER_BIRTH = 0.02
+UNDER1_SHARE_OF_UNDER5 = 0.7
+NEONATAL_SHARE_OF_UNDER1 = 0.6
+
+_COMMUNE_TYPES = {
+    "2008": {"Xã": 85.0, "Thị trấn": 10.0, "Phường": 5.0},
+    "2025": {"Xã": 85.0, "Phường": 15.0},
 }
-# Injury types 01..11: falls and traffic lead; drowning about 8%.
-INJURY_TYPE_WEIGHTS = (30, 8, 22, 4, 9, 3, 6, 8, 0.5, 1.5, 8)
-INJURY_PLACE_WEIGHTS = {"HOME": 45, "SCHOOL": 15, "COMMUNITY": 38, "UNKNOWN": 2}
-ABUSE_FORM_WEIGHTS = {"XHTD": 80, "BL": 12, "BLOT": 2, "MB": 1, "BR": 2, "BM": 2, "KHAC": 1}
-SETTING_WEIGHTS = {"FAMILY": 30, "SCHOOL": 8, "COMMUNITY": 45, "ONLINE": 10, "FACILITY": 1,
-                   "OTHER": 4, "UNKNOWN": 2}
-PERPETRATOR_WEIGHTS = {"ACQUAINTANCE": 59, "FAMILY": 21, "SCHOOL_STAFF": 6, "STRANGER": 8,
-                       "OTHER": 4, "UNKNOWN": 2}
-HANDLING_WEIGHTS = {"CRIMINAL": 60, "ADMINISTRATIVE": 20, "OTHER": 8, "PENDING": 12}
-COMMUNE_PREFIXES = ("Xã", "Xã", "Xã", "Thị trấn", "Phường")
-COMMUNE_NAMES = (
-    "Thắng", "Hoàng An", "Thái Sơn", "Lương Phong", "Đoan Bái", "Bắc Lý", "Đông Lỗ", "Hùng Sơn",
-    "Mai Đình", "Ngọc Sơn", "Hợp Thịnh", "Quang Minh", "Xuân Cẩm", "Châu Minh", "Đại Thành",
-    "Danh Thắng", "Hòa Sơn", "Mai Trung", "Thanh Vân", "Hương Lâm", "An Bình", "Tân Tiến",
-)
+_NAME_FIRST = (
+    "An", "Bình", "Đông", "Tân", "Hòa", "Phú", "Thanh", "Xuân", "Hưng", "Quang", "Mỹ", "Trung",
+    "Đại", "Ngọc", "Hoàng", "Minh", "Thái", "Vĩnh", "Kim", "Hợp", "Lương", "Đức", "Hồng", "Long",
+)  # fmt: skip
+_NAME_SECOND = (
+    "Sơn", "Lâm", "Thịnh", "Phong", "Hà", "Hải", "Thành", "Lộc", "Tiến", "Yên", "Lạc", "Phúc",
+    "Hưng", "Bình", "Thắng", "Khê", "Đình", "Vân", "Cẩm", "Định",
+)  # fmt: skip
+#: Provinces of the 2008 division (63) and of the 2025 division (34), by code.
+_PROVINCES = {
+    "2008": {
+        "01": "Thành phố Hà Nội", "02": "Tỉnh Hà Giang", "04": "Tỉnh Cao Bằng",
+        "06": "Tỉnh Bắc Kạn", "08": "Tỉnh Tuyên Quang", "10": "Tỉnh Lào Cai",
+        "11": "Tỉnh Điện Biên", "12": "Tỉnh Lai Châu", "14": "Tỉnh Sơn La", "15": "Tỉnh Yên Bái",
+        "17": "Tỉnh Hòa Bình", "19": "Tỉnh Thái Nguyên", "20": "Tỉnh Lạng Sơn",
+        "22": "Tỉnh Quảng Ninh", "24": "Tỉnh Bắc Giang", "25": "Tỉnh Phú Thọ",
+        "26": "Tỉnh Vĩnh Phúc", "27": "Tỉnh Bắc Ninh", "30": "Tỉnh Hải Dương",
+        "31": "Thành phố Hải Phòng", "33": "Tỉnh Hưng Yên", "34": "Tỉnh Thái Bình",
+        "35": "Tỉnh Hà Nam", "36": "Tỉnh Nam Định", "37": "Tỉnh Ninh Bình",
+        "38": "Tỉnh Thanh Hóa", "40": "Tỉnh Nghệ An", "42": "Tỉnh Hà Tĩnh",
+        "44": "Tỉnh Quảng Bình", "45": "Tỉnh Quảng Trị", "46": "Tỉnh Thừa Thiên Huế",
+        "48": "Thành phố Đà Nẵng", "49": "Tỉnh Quảng Nam", "51": "Tỉnh Quảng Ngãi",
+        "52": "Tỉnh Bình Định", "54": "Tỉnh Phú Yên", "56": "Tỉnh Khánh Hòa",
+        "58": "Tỉnh Ninh Thuận", "60": "Tỉnh Bình Thuận", "62": "Tỉnh Kon Tum",
+        "64": "Tỉnh Gia Lai", "66": "Tỉnh Đắk Lắk", "67": "Tỉnh Đắk Nông",
+        "68": "Tỉnh Lâm Đồng", "70": "Tỉnh Bình Phước", "72": "Tỉnh Tây Ninh",
+        "74": "Tỉnh Bình Dương", "75": "Tỉnh Đồng Nai", "77": "Tỉnh Bà Rịa - Vũng Tàu",
+        "79": "Thành phố Hồ Chí Minh", "80": "Tỉnh Long An", "82": "Tỉnh Tiền Giang",
+        "83": "Tỉnh Bến Tre", "84": "Tỉnh Trà Vinh", "86": "Tỉnh Vĩnh Long",
+        "87": "Tỉnh Đồng Tháp", "89": "Tỉnh An Giang", "91": "Tỉnh Kiên Giang",
+        "92": "Thành phố Cần Thơ", "93": "Tỉnh Hậu Giang", "94": "Tỉnh Sóc Trăng",
+        "95": "Tỉnh Bạc Liêu", "96": "Tỉnh Cà Mau",
+    },
+    "2025": {
+        "01": "Thành phố Hà Nội", "04": "Tỉnh Cao Bằng", "08": "Tỉnh Tuyên Quang",
+        "11": "Tỉnh Điện Biên", "12": "Tỉnh Lai Châu", "14": "Tỉnh Sơn La", "15": "Tỉnh Lào Cai",
+        "19": "Tỉnh Thái Nguyên", "20": "Tỉnh Lạng Sơn", "22": "Tỉnh Quảng Ninh",
+        "24": "Tỉnh Bắc Ninh", "25": "Tỉnh Phú Thọ", "31": "Thành phố Hải Phòng",
+        "33": "Tỉnh Hưng Yên", "37": "Tỉnh Ninh Bình", "38": "Tỉnh Thanh Hóa",
+        "40": "Tỉnh Nghệ An", "42": "Tỉnh Hà Tĩnh", "44": "Tỉnh Quảng Trị",
+        "46": "Thành phố Huế", "48": "Thành phố Đà Nẵng", "51": "Tỉnh Quảng Ngãi",
+        "52": "Tỉnh Gia Lai", "56": "Tỉnh Khánh Hòa", "66": "Tỉnh Đắk Lắk",
+        "68": "Tỉnh Lâm Đồng", "75": "Tỉnh Đồng Nai", "79": "Thành phố Hồ Chí Minh",
+        "80": "Tỉnh Tây Ninh", "82": "Tỉnh Đồng Tháp", "86": "Tỉnh Vĩnh Long",
+        "91": "Tỉnh An Giang", "92": "Thành phố Cần Thơ", "96": "Tỉnh Cà Mau",
+    },
+}  # fmt: skip
+_MAX_COMMUNES = 99_999
+_DAYS_PER_YEAR = 365.2425
 
 
-def _p(weights: dict[str, float] | tuple[float, ...]) -> np.ndarray:
-    arr = np.asarray(list(weights.values()) if isinstance(weights, dict) else weights, float)
-    return arr / arr.sum()
+class SynthError(ChitieuError, ValueError):
+    """The arguments of :func:`generate` cannot make a submission."""
 
 
-def _frame(table: str, data: dict[str, object], n: int) -> pd.DataFrame:
-    out = {}
+def _today() -> dt.date:
+    """Today's date (a function, so that tests can move it)."""
+    return dt.date.today()
+
+
+# -- small helpers ---------------------------------------------------------------------
+def _p(weights: Mapping[str, float]) -> np.ndarray:
+    arr = np.fromiter(weights.values(), dtype=float, count=len(weights))
+    out: np.ndarray = arr / arr.sum()
+    return out
+
+
+def _map(mapping: Mapping[str, float], keys: np.ndarray, default: float = 0.0) -> np.ndarray:
+    """The value of each of *keys* in *mapping* (a loop over the mapping, not the keys)."""
+    out = np.full(len(keys), default, dtype=float)
+    for key, value in mapping.items():
+        out[keys == key] = value
+    return out
+
+
+def _draw(rng: np.random.Generator, weights: Mapping[str, float], size: int) -> np.ndarray:
+    """*size* codes drawn with *weights* (as an array of str)."""
+    keys = np.array(list(weights), dtype=str)
+    return keys[rng.choice(len(keys), size=size, p=_p(weights))] if size else keys[:0]
+
+
+def _uniform_day(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """A day drawn uniformly between *lo* and *hi* (day numbers, both included)."""
+    lo = np.asarray(lo, dtype=np.int64)
+    span = np.asarray(hi, dtype=np.int64) - lo + 1
+    out: np.ndarray = lo + (rng.random(lo.shape) * span).astype(np.int64)
+    return out
+
+
+def _day_number(day: dt.date) -> int:
+    return int(np.datetime64(day, "D").astype(np.int64))
+
+
+def _anniversary(days: np.ndarray, years: int) -> np.ndarray:
+    """The day number of the *years*-th birthday; 29 February falls on 1 March."""
+    d = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
+    month = d.astype("datetime64[M]")
+    month_of_year = month - d.astype("datetime64[Y]").astype("datetime64[M]")
+    day_of_month = d - month.astype("datetime64[D]")
+    target = (d.astype("datetime64[Y]") + years).astype("datetime64[M]") + month_of_year
+    out: np.ndarray = (target.astype("datetime64[D]") + day_of_month).astype(np.int64)
+    return out
+
+
+def _dates(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
+    """Day numbers as ``datetime64[us]``; NaT where *present* is false."""
+    out = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[us]")
+    if present is not None:
+        out[~np.asarray(present, dtype=bool)] = np.datetime64("NaT")
+    return out
+
+
+def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """Identifiers ``prefix`` + zero-padded *numbers*, as an Arrow string array."""
+    digits = pc.utf8_lpad(
+        pa.array(np.asarray(numbers, dtype=np.int64)).cast(pa.string()), width, "0"
+    )
+    return pc.binary_join_element_wise(prefix, digits, "")
+
+
+def _take(values: pa.Array, idx: np.ndarray, present: np.ndarray | None = None) -> pa.Array:
+    """``values[idx]``, null where *present* is false."""
+    mask = None if present is None else ~np.asarray(present, dtype=bool)
+    return pc.take(values, pa.array(np.asarray(idx, dtype=np.int64), mask=mask))
+
+
+def _where(present: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """*values* as an object array, ``None`` where *present* is false."""
+    out = np.asarray(values).astype(object)
+    out[~np.asarray(present, dtype=bool)] = None
+    return out
+
+
+def _frame(table: str, data: Mapping[str, object], n: int) -> pd.DataFrame:
+    """A canonical frame of *table*: every schema column, at its dtype, in order."""
+    columns: dict[str, pd.Series] = {}
     for name, spec in column_specs(table).items():
         value = data.get(name)
-        if value is None:
-            out[name] = pd.Series([None] * n, dtype=spec.dtype)
-        elif np.isscalar(value):
-            out[name] = pd.Series([value] * n, dtype=spec.dtype)
+        if isinstance(value, pa.Array | pa.ChunkedArray):
+            series = pd.Series(pd.array(value, dtype=spec.dtype))
+        elif value is None or np.isscalar(value):
+            series = pd.Series([value] * n, dtype=spec.dtype)
         else:
-            arr = np.asarray(value)
-            out[name] = pd.Series(arr if arr.size else [], dtype=spec.dtype)
-    return pd.DataFrame(out)
+            series = pd.Series(np.asarray(value), dtype=spec.dtype)
+        if len(series) != n:  # pragma: no cover - a bug in this module
+            raise AssertionError(f"{table}.{name}: {len(series)} values for {n} rows")
+        columns[name] = series
+    return pd.DataFrame(columns, index=pd.RangeIndex(n))
 
 
-def _days(start: np.datetime64, n_days: np.ndarray | int) -> np.ndarray:
-    return (start + np.asarray(n_days).astype("timedelta64[D]")).astype("datetime64[us]")
+def _sorted(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    return frame.sort_values(list(by), kind="stable", ignore_index=True)
+
+
+# -- the calendar and the units ----------------------------------------------------------
+@dataclass(frozen=True)
+class _Calendar:
+    year: int
+    start: int  # 1 January, as a day number
+    end: int  # the reference date: 31 December, or yesterday in the current year
+
+    @property
+    def days(self) -> int:
+        return self.end - self.start + 1
+
+
+def _calendar(year: int) -> _Calendar:
+    yesterday = _today() - dt.timedelta(days=1)
+    first = dt.date(year, 1, 1)
+    if first > yesterday:
+        raise SynthError(
+            f"year {year} has no past day yet (today is {_today().isoformat()}); "
+            "choose an earlier year"
+        )
+    last = min(dt.date(year, 12, 31), yesterday)
+    return _Calendar(year, _day_number(first), _day_number(last))
+
+
+@dataclass(frozen=True)
+class _Communes:
+    codes: np.ndarray  # str, one per commune
+    sizes: np.ndarray  # children per commune
+    bounds: np.ndarray  # children of commune c are rows bounds[c] to bounds[c + 1] - 1
+    highland: np.ndarray  # bool
+
+    @property
+    def k(self) -> int:
+        return len(self.codes)
+
+    def weights(self) -> np.ndarray:
+        total = self.sizes.sum()
+        return self.sizes / total if total else np.full(self.k, 1 / self.k)
+
+
+def _unit_codes(base: int, step: int, count: int, width: int) -> np.ndarray:
+    top = 10**width - 1
+    if base + step * count > top:
+        base, step = 1, 1
+    return np.array([f"{base + step * i:0{width}d}" for i in range(count)], dtype=str)
+
+
+def _names(rng: np.random.Generator, count: int) -> np.ndarray:
+    """Place names from two common syllables, no repeat until all are used."""
+    pairs = np.array([f"{a} {b}" for a in _NAME_FIRST for b in _NAME_SECOND if a != b], dtype=str)
+    order = rng.permutation(len(pairs))
+    return pairs[order[np.arange(count) % len(pairs)]]
+
+
+def _units(
+    rng: np.random.Generator, n: int, k: int, version: str, province: str
+) -> tuple[pd.DataFrame, _Communes]:
+    weights = rng.gamma(8.0, 1.0, size=k)
+    sizes = rng.multinomial(n, weights / weights.sum())
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    codes_ = _unit_codes(int(province) * 300, 3, k, 5)
+    kinds = _draw(rng, _COMMUNE_TYPES[version], k)
+    names = np.char.add(np.char.add(kinds, " "), _names(rng, k))
+    urban = kinds != "Xã"
+    highland = rng.random(k) < HIGHLAND_COMMUNE_SHARE
+    villages = rng.integers(VILLAGES[0], VILLAGES[1] + 1, size=k)
+    births = rng.poisson(sizes * BIRTHS_PER_CHILD)
+    under5 = rng.binomial(births, UNDER5_DEATHS_PER_BIRTH)
+    under1 = rng.binomial(under5, UNDER1_SHARE_OF_UNDER5)
+    neonatal = rng.binomial(under1, NEONATAL_SHARE_OF_UNDER1)
+    population = np.round(sizes * rng.uniform(*POPULATION_PER_CHILD, size=k)).astype(np.int64)
+    with_districts = version == "2008"
+    district_codes: np.ndarray | None = None
+    if with_districts:
+        lo, hi = COMMUNES_PER_DISTRICT
+        per_district = rng.integers(lo, hi + 1, size=k // lo + 1)
+        district_of = np.searchsorted(np.cumsum(per_district), np.arange(k), side="right")
+        n_districts = int(district_of.max()) + 1
+        all_districts = _unit_codes(int(province) * 9, 1, n_districts, 3)
+        district_codes = all_districts[district_of]
+    communes = {
+        "unit_code": codes_,
+        "division_version": version,
+        "name": names,
+        "level": "COMMUNE",
+        "district_code": district_codes,
+        "province_code": province,
+        "urban_rural": np.where(urban, "URBAN", "RURAL"),
+        "villages": villages,
+        "villages_with_facilities": rng.binomial(villages, VILLAGES_WITH_FACILITIES_SHARE),
+        "has_playground": rng.random(k) < PLAYGROUND_SHARE,
+        "child_friendly": rng.random(k) < CHILD_FRIENDLY_SHARE,
+        "population_total": population,
+        "live_births": births,
+        "deaths_neonatal": neonatal,
+        "deaths_under1": under1,
+        "deaths_under5": under5,
+    }
+    province_name = _PROVINCES[version].get(province, f"Tỉnh {province}")
+    parents: dict[str, list[object]] = {
+        "unit_code": [province],
+        "name": [province_name],
+        "level": ["PROVINCE"],
+        "province_code": [None],
+    }
+    if district_codes is not None:
+        districts = all_districts
+        parents["unit_code"] += districts.tolist()
+        parents["name"] += [f"Huyện {name}" for name in _names(rng, len(districts))]
+        parents["level"] += ["DISTRICT"] * len(districts)
+        parents["province_code"] += [province] * len(districts)
+    parent_frame = _frame(
+        "units", {**parents, "division_version": version}, len(parents["unit_code"])
+    )
+    units = pd.concat([parent_frame, _frame("units", communes, k)], ignore_index=True)
+    return units, _Communes(codes_, sizes, bounds, highland)
+
+
+# -- the register ----------------------------------------------------------------------
+@dataclass
+class _Register:
+    """The children as arrays (day numbers for dates), sorted by commune."""
+
+    ids: pa.Array
+    commune: np.ndarray
+    birth: np.ndarray
+    sex: np.ndarray
+    entry: np.ndarray
+    exit: np.ndarray  # day number, meaningful where `exited`
+    exited: np.ndarray
+    exit_reason: np.ndarray  # object, None where not exited
+    disability: np.ndarray  # object, None where missing
+    sixteenth: np.ndarray
+    age: np.ndarray  # completed years at the reference date (approximate)
+
+    @property
+    def n(self) -> int:
+        return len(self.birth)
+
+    def first_day(self, cal: _Calendar) -> np.ndarray:
+        """The first day of the year the child can have an event here."""
+        out: np.ndarray = np.maximum(np.maximum(self.birth, self.entry), cal.start)
+        return out
+
+    def last_day(self, cal: _Calendar) -> np.ndarray:
+        """The last day of the year the child is a child of the commune."""
+        last = np.minimum(self.sixteenth - 1, cal.end)
+        out: np.ndarray = np.where(self.exited, np.minimum(last, self.exit), last)
+        return out
+
+    def window(self, cal: _Calendar) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        first, last = self.first_day(cal), self.last_day(cal)
+        return first, last, first <= last
+
+
+def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> _Register:
+    n = int(communes.sizes.sum())
+    commune = np.repeat(np.arange(communes.k), communes.sizes)
+    # ages: 0-15 with a gentle decline, and a few who are 16 already
+    age_weights = 1.0 - AGE_DECLINE * np.arange(16) / 15
+    age = rng.choice(16, size=n, p=age_weights / age_weights.sum())
+    over = rng.random(n) < OVER_16_SHARE
+    age[over] = 16
+    age_days = ((age + rng.random(n)) * _DAYS_PER_YEAR).astype(np.int64)
+    birth = cal.end - age_days
+    sixteenth = _anniversary(birth, 16)
+    age = np.where(over, 16, np.minimum(age, 15))
+    p_male = (1 - SEX_UNKNOWN_SHARE) * SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH)
+    p_sex = {"M": p_male, "F": 1 - SEX_UNKNOWN_SHARE - p_male, "U": SEX_UNKNOWN_SHARE}
+    sex = _draw(rng, p_sex, n)
+    # entry: a few weeks after birth, later for children who moved in
+    entry = birth + rng.integers(ENTRY_LAG_DAYS[0], ENTRY_LAG_DAYS[1] + 1, size=n)
+    moved_in = rng.random(n) < MOVED_IN_SHARE
+    entry = np.where(moved_in, _uniform_day(rng, birth, np.full(n, cal.end)), entry)
+    entry = np.minimum(entry, np.minimum(cal.end, sixteenth - 1))  # a child when entered
+    # exits during the year (never for those already 16: registers are not cleaned)
+    exited = (rng.random(n) < EXITED_SHARE) & ~over
+    exit_day = _uniform_day(rng, np.maximum(entry, cal.start), np.full(n, cal.end))
+    exit_day = np.minimum(exit_day, sixteenth - 1)
+    exited &= exit_day >= entry
+    exit_reason = _where(exited, _draw(rng, EXIT_REASON_WEIGHTS, n))
+    disabled = rng.random(n) < DISABILITY_SHARE
+    disability = np.where(disabled, _draw(rng, DISABILITY_LEVEL_WEIGHTS, n), "NONE").astype(object)
+    disability[rng.random(n) < DISABILITY_MISSING_SHARE] = None
+    return _Register(
+        ids=_ids("C", np.arange(1, n + 1), max(7, len(str(n)))),
+        commune=commune,
+        birth=birth,
+        sex=sex,
+        entry=entry,
+        exit=exit_day,
+        exited=exited,
+        exit_reason=exit_reason,
+        disability=disability,
+        sixteenth=sixteenth,
+        age=age,
+    )
+
+
+def _ethnicity(rng: np.random.Generator, reg: _Register, communes: _Communes) -> np.ndarray:
+    k, n = communes.k, reg.n
+    lowland, highland = MINORITY_SHARE_BETA["lowland"], MINORITY_SHARE_BETA["highland"]
+    share = np.where(communes.highland, rng.beta(*highland, size=k), rng.beta(*lowland, size=k))
+    main = _draw(rng, MINORITY_WEIGHTS, k)
+    minority = rng.random(n) < share[reg.commune]
+    own = np.where(
+        rng.random(n) < MAIN_MINORITY_SHARE, main[reg.commune], _draw(rng, MINORITY_WEIGHTS, n)
+    )
+    out = np.where(minority, own, "01")
+    u = rng.random(n)
+    out = np.where(u < FOREIGN_SHARE, "55", out)
+    return np.where((u >= FOREIGN_SHARE) & (u < FOREIGN_SHARE + ETHNICITY_UNKNOWN_SHARE), "99", out)
+
+
+def _children_frame(
+    rng: np.random.Generator, reg: _Register, communes: _Communes, cal: _Calendar, version: str
+) -> pd.DataFrame:
+    n = reg.n
+    ethnicity = _ethnicity(rng, reg, communes)
+    registered = rng.random(n) < BIRTH_REGISTERED_SHARE
+    at_risk = rng.random(n) < AT_RISK_SHARE
+    risk_from = _uniform_day(
+        rng, np.maximum(reg.birth, cal.end - 3 * 365), np.minimum(reg.sixteenth - 1, cal.end)
+    )
+    risk_from = np.maximum(risk_from, reg.birth)
+    risk_ended = at_risk & (rng.random(n) < AT_RISK_ENDED_SHARE)
+    risk_to = _uniform_day(rng, risk_from, np.full(n, cal.end))
+    return _frame(
+        "children",
+        {
+            "child_id": reg.ids,
+            "commune_code": communes.codes[reg.commune],
+            "division_version": version,
+            "birth_date": _dates(reg.birth),
+            "sex": reg.sex,
+            "ethnicity": ethnicity,
+            "entry_date": _dates(reg.entry),
+            "exit_date": _dates(reg.exit, reg.exited),
+            "exit_reason": reg.exit_reason,
+            "disability": reg.disability,
+            "birth_registered": registered,
+            "at_risk_from": _dates(risk_from, at_risk),
+            "at_risk_to": _dates(risk_to, risk_ended),
+        },
+        n,
+    )
+
+
+# -- children from elsewhere -------------------------------------------------------------
+def _outsiders(
+    rng: np.random.Generator, days: np.ndarray, min_age: float, female_share: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sex and birth day of children from elsewhere, aged *min_age*-15 on *days*."""
+    size = len(days)
+    age_days = (rng.uniform(min_age, 16.0, size=size) * _DAYS_PER_YEAR).astype(np.int64)
+    birth = days - age_days
+    birth = np.maximum(birth, _anniversary(days, -16) + 1)  # under 16 on the day
+    if female_share is None:
+        p_male = SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH)
+        sex = np.where(rng.random(size) < p_male, "M", "F")
+    else:
+        sex = np.where(rng.random(size) < female_share, "F", "M")
+    return sex, birth
+
+
+# -- injuries --------------------------------------------------------------------------------
+def _injuries(
+    rng: np.random.Generator, reg: _Register, communes: _Communes, cal: _Calendar, version: str
+) -> pd.DataFrame:
+    """Injuries of the year; children who die of one leave the register that day."""
+    first, last, active = reg.window(cal)
+    exposure = np.where(active, last - first + 1, 0).astype(float)
+    expected = INJURIES_PER_1000 / 1000 * exposure.sum() / 365  # per child-year
+    total = int(rng.poisson(expected))
+    n_out = int(rng.binomial(total, NOT_REGISTERED_SHARE))
+    n_reg = total - n_out if exposure.sum() > 0 else 0
+    child = (
+        rng.choice(reg.n, size=n_reg, p=exposure / exposure.sum())
+        if n_reg
+        else np.zeros(0, np.int64)
+    )
+    day = _uniform_day(rng, first[child], last[child])
+    out_day = _uniform_day(rng, np.full(n_out, cal.start), np.full(n_out, cal.end))
+    out_sex, out_birth = _outsiders(rng, out_day, 0.0, None)
+    out_commune = rng.choice(communes.k, size=n_out, p=communes.weights())
+    size = n_reg + n_out
+    registered = np.arange(size) < n_reg
+    injury_type = _draw(rng, INJURY_TYPE_WEIGHTS, size)
+    place = _draw(rng, INJURY_PLACE_WEIGHTS, size)
+    outdoor = np.isin(injury_type, ["03", "08"]) & (rng.random(size) < OUTDOOR_SHARE)
+    place = np.where(outdoor, "COMMUNITY", place)
+    death_share = _map(INJURY_DEATH_SHARE, injury_type, INJURY_DEATH_SHARE["other"])
+    u = rng.random(size)
+    outcome = np.select(
+        [
+            u < death_share,
+            u < death_share + INJURY_DISABLED_SHARE,
+            u < death_share + INJURY_DISABLED_SHARE + INJURY_OUTCOME_UNKNOWN_SHARE,
+        ],
+        ["DIED", "DISABLED", "UNKNOWN"],
+        "INJURED",
+    )
+    days = np.concatenate([day, out_day])
+    child_all = np.concatenate([child, np.zeros(n_out, np.int64)])
+    # a registered child dies at most once, has no injury after it, and leaves the register
+    death_day = np.full(reg.n, np.iinfo(np.int64).max)
+    died = registered & (outcome == "DIED")
+    np.minimum.at(death_day, child_all[died], days[died])
+    child_death = death_day[child_all]
+    later = registered & ((days > child_death) | ((days == child_death) & (outcome == "DIED")))
+    first_death = np.zeros(size, dtype=bool)
+    if died.any():
+        rows = np.flatnonzero(died & (days == child_death))
+        _, first_row = np.unique(child_all[rows], return_index=True)
+        first_death[rows[first_row]] = True
+    keep = ~later | first_death
+    dead = np.flatnonzero(death_day < np.iinfo(np.int64).max)
+    reg.exited[dead] = True
+    reg.exit[dead] = death_day[dead]
+    reg.exit_reason[dead] = "DIED"
+    n_out_ids = np.arange(1, n_out + 1)
+    child_ids = np.concatenate(
+        [
+            np.asarray(_take(reg.ids, child).to_pylist(), dtype=object),
+            np.asarray(_ids("X", n_out_ids, 7).to_pylist(), dtype=object),
+        ]
+    )
+    commune = np.concatenate([reg.commune[child], out_commune])
+    frame = _frame(
+        "injuries",
+        {
+            "child_id": child_ids,
+            "registered_here": registered,
+            "injury_date": _dates(days),
+            "commune_code": communes.codes[commune],
+            "division_version": version,
+            "injury_type": injury_type,
+            "place": place,
+            "outcome": outcome,
+            "sex": _where(~registered, np.concatenate([np.full(n_reg, ""), out_sex])),
+            "birth_date": _dates(
+                np.concatenate([np.zeros(n_reg, np.int64), out_birth]), ~registered
+            ),
+        },
+        size,
+    )
+    frame = _sorted(frame.loc[keep], ["injury_date", "child_id"])
+    frame["injury_id"] = pd.array(
+        _ids(f"I{cal.year}", np.arange(1, len(frame) + 1), 5), dtype="str"
+    )
+    return frame
+
+
+# -- abuse -------------------------------------------------------------------------------------
+def _weighted_sample(
+    rng: np.random.Generator, pool: np.ndarray, weights: np.ndarray, size: int
+) -> np.ndarray:
+    """*size* distinct items of *pool* drawn with *weights*, without replacement."""
+    if size <= 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = rng.exponential(size=pool.size) / weights
+    chosen = np.argpartition(keys, size - 1)[:size] if size < pool.size else np.arange(pool.size)
+    chosen = chosen[np.argsort(keys[chosen], kind="stable")]
+    return pool[chosen]
+
+
+@dataclass
+class _Abuse:
+    cases: pd.DataFrame
+    victims: pd.DataFrame
+    sexual_abuse_spells: tuple[np.ndarray, np.ndarray]  # register rows, start days
+    main_form: np.ndarray  # per case, in the order of `cases`
+
+
+def _abuse(
+    rng: np.random.Generator, reg: _Register, communes: _Communes, cal: _Calendar, version: str
+) -> _Abuse:
+    first, last, active = reg.window(cal)
+    n_cases = int(rng.poisson(ABUSE_CASES_PER_100K * reg.n / 100_000))
+    if reg.n >= MIN_CHILDREN_FOR_A_CASE:
+        n_cases = max(n_cases, 1)
+    pool = np.flatnonzero(active)
+    n_out = int(rng.binomial(n_cases, NOT_REGISTERED_SHARE))
+    n_reg = min(n_cases - n_out, pool.size)
+    n_out = n_cases - n_reg
+    sex_w = _map(VICTIM_SEX_WEIGHTS, reg.sex[pool])
+    age_w = np.zeros(pool.size)
+    for lowest, weight in VICTIM_AGE_WEIGHTS:
+        age_w = np.where(reg.age[pool] >= lowest, weight, age_w)
+    victim = _weighted_sample(rng, pool, sex_w * age_w, n_reg)
+    day = _uniform_day(rng, first[victim], last[victim])
+    out_day = _uniform_day(rng, np.full(n_out, cal.start), np.full(n_out, cal.end))
+    out_sex, out_birth = _outsiders(rng, out_day, 6.0, 0.8)
+    out_commune = rng.choice(communes.k, size=n_out, p=communes.weights())
+    case_day = np.concatenate([day, out_day])
+    case_commune = np.concatenate([reg.commune[victim], out_commune])
+    main_form = _draw(rng, ABUSE_FORM_WEIGHTS, n_cases)
+    handling = _draw(rng, CASE_HANDLING_WEIGHTS, n_cases)
+    # order cases by date: case ids follow it
+    order = np.lexsort((np.arange(n_cases), case_day))
+    rank = np.empty(n_cases, dtype=np.int64)
+    rank[order] = np.arange(n_cases)
+    case_ids = np.asarray(_ids(f"A{cal.year}", rank + 1, 4).to_pylist(), dtype=object)
+    # victims: the first one of each case, then a second one in some cases
+    v_case = list(range(n_cases))
+    v_child: list[object] = [
+        *_take(reg.ids, victim).to_pylist(),
+        *_ids("X", np.arange(1, n_out + 1), 7).to_pylist(),
+    ]
+    v_row = [*victim.tolist(), *([-1] * n_out)]
+    taken = set(victim.tolist())
+    for c in np.flatnonzero(rng.random(n_reg) < SECOND_VICTIM_SHARE):  # loop over cases
+        lo, hi = (
+            communes.bounds[reg.commune[victim[c]]],
+            communes.bounds[reg.commune[victim[c]] + 1],
+        )
+        rows = np.arange(lo, hi)
+        ok = (first[lo:hi] <= day[c]) & (last[lo:hi] >= day[c])
+        candidates = [r for r in rows[ok].tolist() if r not in taken]
+        if candidates:
+            pick = int(candidates[int(rng.integers(len(candidates)))])
+            taken.add(pick)
+            v_case.append(int(c))
+            v_child.append(_take(reg.ids, np.array([pick])).to_pylist()[0])
+            v_row.append(pick)
+    v_case_arr = np.asarray(v_case, dtype=np.int64)
+    v_row_arr = np.asarray(v_row, dtype=np.int64)
+    n_victims = len(v_case)
+    here = v_row_arr >= 0
+    forms = main_form[v_case_arr]
+    violence = (rng.random(n_victims) < EXTRA_VIOLENCE_SHARE) & (forms != "BL")
+    forms = np.where(violence, np.char.add("BL" + MULTI_SEPARATOR, forms.astype(str)), forms)
+    helped = rng.random(n_victims) < VICTIM_SUPPORTED_SHARE
+    help_day = case_day[v_case_arr] + rng.integers(
+        VICTIM_SUPPORT_DELAY_DAYS[0], VICTIM_SUPPORT_DELAY_DAYS[1] + 1, size=n_victims
+    )
+    limit = np.where(here, last[np.maximum(v_row_arr, 0)], cal.end)
+    help_day = np.minimum(help_day, limit)
+    sex = np.full(n_victims, "", dtype=object)
+    birth = np.zeros(n_victims, dtype=np.int64)
+    sex[~here] = out_sex
+    birth[~here] = out_birth
+    victims = _frame(
+        "abuse_victims",
+        {
+            "case_id": case_ids[v_case_arr] if n_victims else np.zeros(0, object),
+            "child_id": np.asarray(v_child, dtype=object),
+            "registered_here": here,
+            "forms": forms,
+            "support_date": _dates(help_day, helped),
+            "support_type": _where(
+                helped, rng.choice(np.array(VICTIM_SUPPORT_TYPES), size=n_victims)
+            ),
+            "sex": _where(~here, sex),
+            "birth_date": _dates(birth, ~here),
+        },
+        n_victims,
+    )
+    cases = _frame(
+        "abuse_cases",
+        {
+            "case_id": case_ids,
+            "detected_date": _dates(case_day),
+            "commune_code": communes.codes[case_commune],
+            "division_version": version,
+            "setting": _draw(rng, ABUSE_SETTING_WEIGHTS, n_cases),
+            "perpetrator_relationship": _draw(rng, PERPETRATOR_WEIGHTS, n_cases),
+            "handling": handling,
+        },
+        n_cases,
+    )
+    sexual = here & (np.char.find(forms.astype(str), "XHTD") >= 0)
+    spells = (v_row_arr[sexual], case_day[v_case_arr[sexual]])
+    cases = cases.iloc[order].reset_index(drop=True)
+    victims = _sorted(victims, ["case_id"])
+    return _Abuse(cases, victims, spells, main_form[order])
+
+
+# -- special circumstances, supports, consultations ----------------------------------------------
+def _subgroups(rng: np.random.Generator, groups: np.ndarray) -> np.ndarray:
+    """A sub-group of each row's group (``None`` for groups without sub-groups)."""
+    table = codelist("special_circumstance_subgroup")
+    out = np.full(len(groups), None, dtype=object)
+    for group in np.unique(groups):  # loop over the 14 groups
+        options = table.index[table["group"] == group].to_numpy(dtype=object)
+        rows = np.flatnonzero(groups == group)
+        if options.size:
+            out[rows] = options[rng.integers(options.size, size=rows.size)]
+    return out
+
+
+def _circumstances(
+    rng: np.random.Generator, reg: _Register, cal: _Calendar, abuse: _Abuse
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Spells of special circumstances, and the register row of each spell."""
+    n = reg.n
+    # disability: every especially severe or severe, some mild
+    level = reg.disability
+    severe = np.isin(level, ["ESPECIALLY_SEVERE", "SEVERE"])
+    mild = (level == "MILD") & (rng.random(n) < MILD_DISABILITY_IN_GROUP_D)
+    d_rows = np.flatnonzero(severe | mild)
+    d_sub = np.select(
+        [level[d_rows] == "ESPECIALLY_SEVERE", level[d_rows] == "SEVERE"],
+        ["HCDB_D1", "HCDB_D2"],
+        "HCDB_D3",
+    ).astype(object)
+    # other groups at their rates
+    rates = SPECIAL_CIRCUMSTANCES_PER_10K
+    o_rows = np.flatnonzero(rng.random(n) < sum(rates.values()) / 10_000)
+    o_group = _draw(rng, rates, o_rows.size)
+    # a second group for some
+    both = np.unique(np.concatenate([d_rows, o_rows]))
+    s_rows = both[rng.random(both.size) < SECOND_GROUP_SHARE]
+    s_group = _draw(rng, rates, s_rows.size)
+    # registered victims of sexual abuse
+    l_rows, l_start = abuse.sexual_abuse_spells
+    l_group = np.full(l_rows.size, "HCDB_L")
+    rows = np.concatenate([d_rows, o_rows, s_rows, l_rows])
+    group = np.concatenate([np.full(d_rows.size, "HCDB_D"), o_group, s_group, l_group])
+    subgroup = np.concatenate([d_sub, _subgroups(rng, np.concatenate([o_group, s_group, l_group]))])
+    missing_sub = rng.random(rows.size) < SUBGROUP_MISSING_SHARE
+    missing_sub[: d_rows.size] = False
+    subgroup[missing_sub] = None
+    # spells start between birth and the last day the child is a child here
+    top = np.minimum(reg.sixteenth - 1, cal.end)
+    top = np.where(reg.exited, np.minimum(top, reg.exit), top)
+    start = _uniform_day(rng, reg.birth[rows], np.maximum(top[rows], reg.birth[rows]))
+    start[rows.size - l_rows.size :] = l_start
+    ended = rng.random(rows.size) < SPELL_ENDED_SHARE
+    end = np.minimum(start + rng.integers(30, 1000, size=rows.size), cal.end)
+    frame = pd.DataFrame({"row": rows, "group": group})
+    keep = ~frame.duplicated(["row", "group"], keep="last").to_numpy()  # abuse spells win
+    out = _frame(
+        "circumstances",
+        {
+            "child_id": _take(reg.ids, rows[keep]),
+            "group": group[keep],
+            "subgroup": subgroup[keep],
+            "start_date": _dates(start[keep]),
+            "end_date": _dates(end[keep], ended[keep]),
+        },
+        int(keep.sum()),
+    )
+    out["_row"] = rows[keep]
+    out = _sorted(out, ["child_id", "start_date", "group"])
+    return out.drop(columns="_row"), out["_row"].to_numpy()
+
+
+def _supports(
+    rng: np.random.Generator,
+    reg: _Register,
+    cal: _Calendar,
+    circumstances: pd.DataFrame,
+    positions: np.ndarray,
+) -> pd.DataFrame:
+    first, last, _ = reg.window(cal)
+    start = circumstances["start_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    end_col = circumstances["end_date"]
+    end = np.where(
+        end_col.isna().to_numpy(),
+        cal.end,
+        end_col.fillna(pd.Timestamp(0)).to_numpy().astype("datetime64[D]").astype(np.int64),
+    )
+    lo = np.maximum(first[positions], start)
+    hi = np.minimum(last[positions], end)
+    chosen = (lo <= hi) & (rng.random(len(positions)) < SUPPORTED_SHARE)
+    times = rng.integers(SUPPORTS_PER_CHILD[0], SUPPORTS_PER_CHILD[1] + 1, size=len(positions))
+    spell = np.repeat(np.flatnonzero(chosen), times[chosen])
+    frame = _frame(
+        "supports",
+        {
+            "child_id": _take(reg.ids, positions[spell]),
+            "support_date": _dates(_uniform_day(rng, lo[spell], hi[spell])),
+            "support_type": _draw(rng, SUPPORT_TYPE_WEIGHTS, spell.size),
+        },
+        spell.size,
+    )
+    frame = frame.drop_duplicates(["child_id", "support_date", "support_type"])
+    return _sorted(frame, ["support_date", "child_id", "support_type"])
+
+
+def _consultations(rng: np.random.Generator, reg: _Register, cal: _Calendar) -> pd.DataFrame:
+    first, last, _ = reg.window(cal)
+    first = np.maximum(first, _anniversary(reg.birth, 7))
+    eligible = np.flatnonzero(first <= last)
+    chosen = eligible[rng.random(eligible.size) < CONSULTED_SHARE_7PLUS]
+    times = np.where(rng.random(chosen.size) < CONSULTED_TWICE_SHARE, 2, 1)
+    child = np.repeat(chosen, times)
+    frame = _frame(
+        "consultations",
+        {
+            "child_id": _take(reg.ids, child),
+            "consultation_date": _dates(_uniform_day(rng, first[child], last[child])),
+            "form": _draw(rng, CONSULTATION_FORM_WEIGHTS, child.size),
+        },
+        child.size,
+    )
+    frame = frame.drop_duplicates(["child_id", "consultation_date", "form"])
+    return _sorted(frame, ["consultation_date", "child_id", "form"])
+
+
+# -- sanctions -----------------------------------------------------------------------------------
+def _sanctions(
+    rng: np.random.Generator,
+    n: int,
+    communes: _Communes,
+    cal: _Calendar,
+    version: str,
+    abuse: _Abuse,
+) -> pd.DataFrame:
+    cases = abuse.cases
+    admin = np.flatnonzero(cases["handling"].to_numpy(dtype=object) == "ADMINISTRATIVE")
+    per_case = 1 + (rng.random(admin.size) < SECOND_VIOLATOR_SHARE)
+    linked = np.repeat(admin, per_case)
+    target = int(rng.poisson(SANCTIONS_PER_100K * n / 100_000))
+    n_free = max(0, target - linked.size)
+    size = linked.size + n_free
+    detected = cases["detected_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    delay = rng.integers(DECISION_DELAY_DAYS[0], DECISION_DELAY_DAYS[1] + 1, size=linked.size)
+    day = np.concatenate(
+        [
+            np.minimum(detected[linked] + delay, cal.end),
+            _uniform_day(rng, np.full(n_free, cal.start), np.full(n_free, cal.end)),
+        ]
+    )
+    case_communes = cases["commune_code"].to_numpy(dtype=object)
+    free_communes = communes.codes[rng.choice(communes.k, size=n_free, p=communes.weights())]
+    commune = np.concatenate([case_communes[linked], free_communes.astype(object)])
+    act = np.concatenate([abuse.main_form[linked], _draw(rng, UNLINKED_ACT_WEIGHTS, n_free)])
+    warning = rng.random(size) < WARNING_ONLY_SHARE
+    remedial = rng.random(size) < REMEDIAL_SHARE
+    measures = np.where(warning, "WARNING", np.where(remedial, "FINE;REMEDIAL", "FINE"))
+    lo = np.where(act == "BL", FINE_THOUSAND_VND["BL"][0], FINE_THOUSAND_VND["other"][0])
+    hi = np.where(act == "BL", FINE_THOUSAND_VND["BL"][1], FINE_THOUSAND_VND["other"][1])
+    fine = _uniform_day(rng, lo, hi) * 1000
+    case_id = np.concatenate(
+        [cases["case_id"].to_numpy(dtype=object)[linked], np.full(n_free, None, dtype=object)]
+    )
+    organisation = rng.random(size) < ORGANISATION_SHARE
+    frame = _frame(
+        "sanctions",
+        {
+            "decision_date": _dates(day),
+            "commune_code": commune,
+            "division_version": version,
+            "case_id": case_id,
+            "violator_type": np.where(organisation, "ORGANISATION", "INDIVIDUAL"),
+            "act": act,
+            "fine_vnd": _where(~warning, fine),
+            "measures": measures,
+        },
+        size,
+    )
+    frame = _sorted(frame, ["decision_date", "commune_code"])
+    numbers = np.arange(1, size + 1)
+    frame["decision_id"] = pd.array(
+        pc.binary_join_element_wise(_ids("", numbers, 4), f"/{cal.year}/QĐ-XPVPHC", ""), dtype="str"
+    )
+    frame["violator_id"] = pd.array(_ids(f"VP{cal.year}", numbers, 4), dtype="str")
+    return frame
+
+
+# -- the whole submission -------------------------------------------------------------------------
+def _check(
+    n_children: object,
+    seed: object,
+    year: object,
+    n_communes: object,
+    version: object,
+    province: object,
+) -> None:
+    def whole(value: object) -> bool:
+        return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+    if not whole(n_children) or int(n_children) < 1:  # type: ignore[call-overload]
+        raise SynthError(f"n_children must be a whole number of at least 1, got {n_children!r}")
+    if not whole(seed) or int(seed) < 0:  # type: ignore[call-overload]
+        raise SynthError(f"seed must be a whole number of at least 0, got {seed!r}")
+    if not whole(year) or not 1990 <= int(year) <= _today().year:  # type: ignore[call-overload]
+        raise SynthError(f"year must be between 1990 and {_today().year}, got {year!r}")
+    if n_communes is not None and (
+        not whole(n_communes) or not 1 <= int(n_communes) <= _MAX_COMMUNES  # type: ignore[call-overload]
+    ):
+        raise SynthError(f"n_communes must be between 1 and {_MAX_COMMUNES:,}, got {n_communes!r}")
+    if version not in codes("division_version"):
+        known = ", ".join(repr(c) for c in codes("division_version"))
+        raise SynthError(f"division_version must be one of {known}, got {version!r}")
+    if not (isinstance(province, str) and len(province) == 2 and province.isdigit()):
+        raise SynthError(f"province_code must be two digits such as '24', got {province!r}")
 
 
 def generate(
@@ -101,324 +1091,79 @@ def generate(
     division_version: str = "2008",
     province_code: str = "24",
 ) -> Submission:
-    """A realistic synthetic submission for *year*.
+    """A realistic synthetic submission of one year, valid by construction.
 
     Parameters
     ----------
     n_children
-        Children on the register (including some who left during the year).
+        Children on the register, including those who left during the year and
+        a few who turned 16 but are still listed.
     seed
-        Seed of the random generator: the same arguments give identical frames.
+        Seed of NumPy's ``default_rng``: the same arguments give identical frames.
     year
-        The year the events fall in; nothing is dated after yesterday.
+        The year the events fall in (1 January to 31 December, or to yesterday
+        when *year* is the current year).
     n_communes
-        Communes to spread the children over (default: one per 4,500 children).
+        Communes to spread the children over; by default one per
+        :data:`CHILDREN_PER_COMMUNE` children (at least one).
     division_version
-        ``"2008"`` (communes in districts) or ``"2025"`` (no districts).
+        ``"2008"`` (communes in districts, as until 30 June 2025) or ``"2025"``
+        (no district level).
     province_code
-        The province's two-digit code.
+        The province's two-digit code in that division.
+
+    Returns
+    -------
+    Submission
+        Every table at its canonical dtypes; ``units`` holds the province, its
+        districts (2008) and the communes with their facts.
+
+    Raises
+    ------
+    SynthError
+        For arguments that cannot make a submission (no children, a year in
+        the future, an unknown division version, ...).
+
+    Examples
+    --------
+    >>> sub = generate(n_children=9000, seed=1, year=2024)
+    >>> sub.units.groupby("level").size().to_dict()
+    {'COMMUNE': 2, 'DISTRICT': 1, 'PROVINCE': 1}
+    >>> bool(sub.injuries["injury_date"].between("2024-01-01", "2024-12-31").all())
+    True
+    >>> generate(0)
+    Traceback (most recent call last):
+    ...
+    chitieu.synth.SynthError: n_children must be a whole number of at least 1, got 0
     """
-    if n_children < 1:
-        raise ValueError("n_children must be at least 1")
-    rng = np.random.default_rng(seed)
-    n = int(n_children)
-    k = n_communes or max(1, round(n / CHILDREN_PER_COMMUNE))
-    start = np.datetime64(f"{year}-01-01", "D")
-    end = np.datetime64(f"{year}-12-31", "D")
-    yesterday = np.datetime64(dt.date.today() - dt.timedelta(days=1), "D")
-    end = min(end, yesterday)
-    n_year_days = int((end - start).astype(int)) + 1
-
-    # -- units -------------------------------------------------------------------
-    with_districts = division_version == "2008"
-    commune_codes = np.array([f"{10000 + 7 * i:05d}" for i in range(k)])
-    district_idx = np.arange(k) // COMMUNES_PER_DISTRICT
-    district_codes = np.array([f"{200 + d:03d}" for d in district_idx])
-    names = [
-        f"{COMMUNE_PREFIXES[i % len(COMMUNE_PREFIXES)]} {COMMUNE_NAMES[i % len(COMMUNE_NAMES)]}"
-        + (f" {i // len(COMMUNE_NAMES) + 1}" if i >= len(COMMUNE_NAMES) else "")
-        for i in range(k)
-    ]
-    weights = rng.gamma(4.0, 1.0, size=k)
-    commune_of_child = rng.choice(k, size=n, p=weights / weights.sum())
-    children_per_commune = np.bincount(commune_of_child, minlength=k)
-    villages = rng.integers(5, 21, size=k)
-    live_births = np.maximum(1, rng.poisson(children_per_commune / 16.0))
-    under5 = rng.binomial(live_births, 0.018)
-    under1 = rng.binomial(under5, 0.75)
-    neonatal = rng.binomial(under1, 0.6)
-    units = {
-        "unit_code": commune_codes,
-        "division_version": division_version,
-        "name": names,
-        "level": "COMMUNE",
-        "district_code": district_codes if with_districts else None,
-        "province_code": province_code,
-        "urban_rural": np.where(rng.random(k) < 0.3, "URBAN", "RURAL"),
-        "villages": villages,
-        "villages_with_facilities": rng.binomial(villages, 0.6),
-        "has_playground": rng.random(k) < 0.45,
-        "child_friendly": rng.random(k) < 0.57,
-        "population_total": (children_per_commune * rng.uniform(3.6, 4.2, size=k)).astype(int),
-        "live_births": live_births,
-        "deaths_neonatal": neonatal,
-        "deaths_under1": under1,
-        "deaths_under5": under5,
+    _check(n_children, seed, year, n_communes, division_version, province_code)
+    n, version = int(n_children), str(division_version)
+    k = int(n_communes) if n_communes is not None else max(1, round(n / CHILDREN_PER_COMMUNE))
+    cal = _calendar(int(year))
+    rng = np.random.default_rng(int(seed))
+    units, communes = _units(rng, n, k, version, province_code)
+    reg = _register(rng, communes, cal)
+    injuries = _injuries(rng, reg, communes, cal, version)
+    abuse = _abuse(rng, reg, communes, cal, version)
+    circumstances, spell_rows = _circumstances(rng, reg, cal, abuse)
+    supports = _supports(rng, reg, cal, circumstances, spell_rows)
+    consultations = _consultations(rng, reg, cal)
+    sanctions = _sanctions(rng, n, communes, cal, version, abuse)
+    children = _children_frame(rng, reg, communes, cal, version)
+    frames = {
+        "children": children,
+        "circumstances": circumstances,
+        "supports": supports,
+        "consultations": consultations,
+        "injuries": injuries,
+        "abuse_cases": abuse.cases,
+        "abuse_victims": abuse.victims,
+        "sanctions": sanctions,
+        "units": units,
     }
-    unit_frames = [_frame("units", units, k)]
-    parents: dict[str, list[object]] = {"unit_code": [], "name": [], "level": [], "district_code": []}
-    if with_districts:
-        for d in sorted(set(district_codes.tolist())):
-            parents["unit_code"].append(d)
-            parents["name"].append(f"Huyện {COMMUNE_NAMES[int(d) % len(COMMUNE_NAMES)]}")
-            parents["level"].append("DISTRICT")
-            parents["district_code"].append(None)
-    parents["unit_code"].append(province_code)
-    parents["name"].append(f"Tỉnh {province_code}")
-    parents["level"].append("PROVINCE")
-    parents["district_code"].append(None)
-    m = len(parents["unit_code"])
-    parent_rows = {
-        **parents, "division_version": division_version,
-        "province_code": [province_code if lv == "DISTRICT" else None for lv in parents["level"]],
-    }
-    unit_frames.append(_frame("units", parent_rows, m))
-    units_frame = pd.concat(unit_frames, ignore_index=True)
-
-    # -- children ----------------------------------------------------------------
-    ref = end
-    age_days = rng.integers(0, 16 * 365, size=n)
-    over = rng.random(n) < OVER_16_SHARE
-    age_days[over] = rng.integers(16 * 365 + 10, 17 * 365, size=int(over.sum()))
-    # a slightly declining pyramid: younger cohorts a little smaller
-    age_days = np.where(rng.random(n) < 0.06, rng.integers(8 * 365, 16 * 365, size=n), age_days)
-    birth = (ref - age_days.astype("timedelta64[D]")).astype("datetime64[D]")
-    sex = rng.choice(np.array(["M", "F", "U"]), size=n, p=np.array(SEX_SHARES))
-    minority_share = rng.beta(0.6, 4.0, size=k)  # most communes mostly Kinh
-    minority = rng.random(n) < minority_share[commune_of_child]
-    minority_codes = np.array(["02", "03", "06", "07", "08", "09", "04", "05", "10", "12", "13", "18"])
-    ethnicity = np.where(minority, rng.choice(minority_codes, size=n), "01")
-    ethnicity = np.where(rng.random(n) < 0.003, "99", ethnicity)
-    entry_lag = rng.integers(0, 60, size=n)
-    entry = birth + entry_lag.astype("timedelta64[D]")
-    late_entry = rng.random(n) < 0.08  # moved in later
-    entry = np.where(late_entry, birth + (rng.random(n) * (ref - birth).astype(int)).astype("timedelta64[D]"), entry)
-    entry = np.minimum(entry, ref)
-    exited = rng.random(n) < EXITED_SHARE
-    exit_date = np.where(
-        exited, start + rng.integers(0, n_year_days, size=n).astype("timedelta64[D]"), np.datetime64("NaT")
-    ).astype("datetime64[D]")
-    exit_date = np.where(exited, np.maximum(exit_date, entry), exit_date)
-    exit_reason = np.where(exited, rng.choice(np.array(["MOVED", "DIED", "OTHER"]), size=n, p=[0.9, 0.02, 0.08]), None)
-    disability = np.where(rng.random(n) < DISABILITY_SHARE,
-                          rng.choice(np.array(["ESPECIALLY_SEVERE", "SEVERE", "MILD"]), size=n, p=[0.2, 0.35, 0.45]),
-                          "NONE")
-    disability = np.where(rng.random(n) < 0.01, None, disability)
-    registered = rng.random(n) < BIRTH_REGISTERED_SHARE
-    at_risk = rng.random(n) < AT_RISK_SHARE
-    at_risk_from = np.where(at_risk, np.maximum(birth, ref - rng.integers(30, 900, size=n).astype("timedelta64[D]")),
-                            np.datetime64("NaT")).astype("datetime64[D]")
-    at_risk_from = np.where(at_risk, np.minimum(at_risk_from, ref), at_risk_from)
-    child_ids = np.array([f"C{i:07d}" for i in range(1, n + 1)])
-    children = _frame("children", {
-        "child_id": child_ids,
-        "commune_code": commune_codes[commune_of_child],
-        "division_version": division_version,
-        "birth_date": birth.astype("datetime64[us]"),
-        "sex": sex,
-        "ethnicity": ethnicity,
-        "entry_date": entry.astype("datetime64[us]"),
-        "exit_date": exit_date.astype("datetime64[us]"),
-        "exit_reason": exit_reason,
-        "disability": disability,
-        "birth_registered": registered,
-        "at_risk_from": at_risk_from.astype("datetime64[us]"),
-        "at_risk_to": None,
-    }, n)
-    sixteenth = (birth.astype("datetime64[Y]") + 16).astype("datetime64[D]") + (
-        birth - birth.astype("datetime64[Y]").astype("datetime64[D]")
+    frames = {t: f.loc[:, list(column_specs(t))] for t, f in frames.items()}
+    source = (
+        f"chitieu.synth.generate(n_children={n}, seed={int(seed)}, year={int(year)}, "
+        f"n_communes={k}, division_version={version!r}, province_code={province_code!r})"
     )
-    # last day a child may have an event: before exit, before turning 16, not after `end`
-    last_day = np.minimum(sixteenth - np.timedelta64(1, "D"), end)
-    last_day = np.where(exited, np.minimum(last_day, exit_date), last_day)
-    first_day = np.maximum(np.maximum(birth, entry), start)
-    active = first_day <= last_day
-
-    def event_dates(idx: np.ndarray) -> np.ndarray:
-        lo, hi = first_day[idx], last_day[idx]
-        span = (hi - lo).astype(int) + 1
-        return (lo + (rng.random(idx.size) * span).astype(int).astype("timedelta64[D]")).astype("datetime64[us]")
-
-    # -- special circumstances and supports ---------------------------------------
-    groups = np.array(list(GROUP_WEIGHTS))
-    sub = codelist("special_circumstance_subgroup")
-    subgroups_of = {g: sub.index[sub["group"] == g].to_numpy() for g in groups}
-    sc_idx = np.flatnonzero(rng.random(n) < SPECIAL_CIRCUMSTANCES_SHARE)
-    second = sc_idx[rng.random(sc_idx.size) < SECOND_GROUP_SHARE]
-    sc_child = np.concatenate([sc_idx, second])
-    sc_group = rng.choice(groups, size=sc_child.size, p=_p(GROUP_WEIGHTS))
-    pair = pd.DataFrame({"c": sc_child, "g": sc_group}).drop_duplicates()
-    sc_child, sc_group = pair["c"].to_numpy(), pair["g"].to_numpy()
-    sc_sub = np.array([
-        (rng.choice(subgroups_of[g]) if subgroups_of[g].size else None) for g in sc_group
-    ], dtype=object)
-    sc_start = (birth[sc_child] + (rng.random(sc_child.size) * (ref - birth[sc_child]).astype(int)).astype(
-        "timedelta64[D]")).astype("datetime64[D]")
-    sc_start = np.minimum(np.maximum(sc_start, birth[sc_child]), np.minimum(ref, sixteenth[sc_child] - 1))
-    ended = rng.random(sc_child.size) < 0.05
-    sc_end = np.where(ended, sc_start + rng.integers(30, 400, size=sc_child.size).astype("timedelta64[D]"),
-                      np.datetime64("NaT")).astype("datetime64[D]")
-    sc_end = np.where(ended, np.minimum(sc_end, end), sc_end)
-    sc_end = np.where(ended & (sc_end < sc_start), sc_start, sc_end)
-    circumstances = _frame("circumstances", {
-        "child_id": child_ids[sc_child], "group": sc_group, "subgroup": sc_sub,
-        "start_date": sc_start.astype("datetime64[us]"), "end_date": sc_end.astype("datetime64[us]"),
-    }, sc_child.size)
-
-    sc_children = np.unique(sc_child)
-    supported = sc_children[(rng.random(sc_children.size) < SUPPORTED_SHARE) & active[sc_children]]
-    n_supports = rng.integers(1, 5, size=supported.size)
-    sup_child = np.repeat(supported, n_supports)
-    support_types = np.array([c for c in codes("support_type") if c != "OTHER"])
-    supports = _frame("supports", {
-        "child_id": child_ids[sup_child],
-        "support_date": event_dates(sup_child),
-        "support_type": rng.choice(support_types, size=sup_child.size),
-    }, sup_child.size)
-    supports = supports.drop_duplicates(subset=["child_id", "support_date", "support_type"]).reset_index(drop=True)
-
-    # -- consultations -------------------------------------------------------------
-    age_at_ref = age_days // 365
-    eligible = np.flatnonzero(active & (age_at_ref >= 7))
-    consulted = eligible[rng.random(eligible.size) < CONSULTED_SHARE_7PLUS]
-    times = np.where(rng.random(consulted.size) < 0.25, 2, 1)
-    con_child = np.repeat(consulted, times)
-    consultations = _frame("consultations", {
-        "child_id": child_ids[con_child],
-        "consultation_date": event_dates(con_child),
-        "form": rng.choice(np.array(codes("consultation_form")), size=con_child.size,
-                           p=_p((30, 25, 30, 8, 5, 2))),
-    }, con_child.size)
-    consultations = consultations.drop_duplicates(
-        subset=["child_id", "consultation_date", "form"]).reset_index(drop=True)
-
-    # -- injuries ---------------------------------------------------------------------
-    active_idx = np.flatnonzero(active)
-    n_inj = rng.poisson(INJURIES_PER_1000 * active_idx.size / 1000)
-    inj_child = rng.choice(active_idx, size=n_inj, replace=True) if active_idx.size else np.array([], int)
-    inj_type = rng.choice(np.array(codes("injury_type")), size=n_inj, p=_p(INJURY_TYPE_WEIGHTS))
-    death_p = np.where(inj_type == "08", 0.12, INJURY_DEATHS_PER_100K / 100_000 / (INJURIES_PER_1000 / 1000) * 0.6)
-    outcome = np.where(rng.random(n_inj) < death_p, "DIED",
-                       np.where(rng.random(n_inj) < 0.03, "DISABLED", "INJURED"))
-    visitor = rng.random(n_inj) < 0.03
-    inj_ids = np.array([f"I{i:07d}" for i in range(1, n_inj + 1)])
-    inj_dates = event_dates(inj_child) if n_inj else np.array([], "datetime64[us]")
-    injuries = _frame("injuries", {
-        "injury_id": inj_ids,
-        "child_id": np.where(visitor, np.array(["X" + i for i in inj_ids], dtype=object),
-                             child_ids[inj_child]),
-        "registered_here": ~visitor,
-        "injury_date": inj_dates,
-        "commune_code": commune_codes[commune_of_child[inj_child]],
-        "division_version": division_version,
-        "injury_type": inj_type,
-        "place": rng.choice(np.array(list(INJURY_PLACE_WEIGHTS)), size=n_inj, p=_p(INJURY_PLACE_WEIGHTS)),
-        "outcome": outcome,
-        "sex": np.where(visitor, sex[inj_child], None),
-        "birth_date": np.where(visitor, birth[inj_child].astype("datetime64[us]"), np.datetime64("NaT")),
-    }, n_inj)
-
-    # -- abuse ----------------------------------------------------------------------------
-    n_cases = rng.poisson(ABUSE_CASES_PER_100K * n / 100_000)
-    if n >= 2_000:
-        n_cases = max(n_cases, 1)
-    n_cases = min(n_cases, active_idx.size)
-    case_ids = np.array([f"A{year}{i:05d}" for i in range(1, n_cases + 1)])
-    first_victim = rng.choice(active_idx, size=n_cases, replace=False) if n_cases else np.array([], int)
-    case_dates = event_dates(first_victim) if n_cases else np.array([], "datetime64[us]")
-    case_days = case_dates.astype("datetime64[D]")
-    vict_child_l, vict_case_l = list(first_victim), list(range(n_cases))
-    taken = set(first_victim.tolist())
-    for c in np.flatnonzero(rng.random(n_cases) < 0.1):  # about one case in ten has a second victim
-        for cand in rng.choice(active_idx, size=min(64, active_idx.size), replace=False):
-            if cand not in taken and first_day[cand] <= case_days[c] <= last_day[cand]:
-                vict_child_l.append(int(cand))
-                vict_case_l.append(int(c))
-                taken.add(int(cand))
-                break
-    order = np.argsort(np.asarray(vict_case_l), kind="stable")
-    vict_child = np.asarray(vict_child_l, dtype=int)[order]
-    vict_case = np.asarray(vict_case_l, dtype=int)[order]
-    handling = rng.choice(np.array(list(HANDLING_WEIGHTS)), size=n_cases, p=_p(HANDLING_WEIGHTS))
-    abuse_cases = _frame("abuse_cases", {
-        "case_id": case_ids,
-        "detected_date": case_dates,
-        "commune_code": commune_codes[commune_of_child[first_victim]] if n_cases else [],
-        "division_version": division_version,
-        "setting": rng.choice(np.array(list(SETTING_WEIGHTS)), size=n_cases, p=_p(SETTING_WEIGHTS)),
-        "perpetrator_relationship": rng.choice(np.array(list(PERPETRATOR_WEIGHTS)), size=n_cases,
-                                               p=_p(PERPETRATOR_WEIGHTS)),
-        "handling": handling,
-    }, n_cases)
-    form_codes = np.array(list(ABUSE_FORM_WEIGHTS))
-    main_form = rng.choice(form_codes, size=vict_child.size, p=_p(ABUSE_FORM_WEIGHTS))
-    extra_form = np.where(rng.random(vict_child.size) < 0.15, "BL", "")
-    forms = np.where((extra_form != "") & (main_form != "BL"), np.char.add(np.char.add(main_form, ";"), extra_form),
-                     main_form)
-    helped = rng.random(vict_child.size) < 0.9
-    case_day = case_dates[vict_case] if n_cases else case_dates
-    help_day = (case_day.astype("datetime64[D]") + rng.integers(0, 5, size=vict_child.size).astype("timedelta64[D]"))
-    help_day = np.minimum(help_day, end).astype("datetime64[us]")
-    abuse_victims = _frame("abuse_victims", {
-        "case_id": case_ids[vict_case] if n_cases else [],
-        "child_id": child_ids[vict_child],
-        "registered_here": True,
-        "forms": forms,
-        "support_date": np.where(helped, help_day, np.datetime64("NaT")),
-        "support_type": np.where(helped, rng.choice(np.array(["PSYCHOSOCIAL", "INTERVENTION_PLAN", "HEALTH", "LEGAL"]),
-                                                    size=vict_child.size), None),
-        "sex": None, "birth_date": None,
-    }, vict_child.size)
-
-    # -- sanctions ---------------------------------------------------------------------------
-    admin = np.flatnonzero(handling == "ADMINISTRATIVE")
-    n_sanctions = max(rng.poisson(SANCTIONS_PER_100K * n / 100_000), admin.size)
-    linked = np.concatenate([admin, rng.choice(admin, size=n_sanctions - admin.size)]) if admin.size else None
-    dec_dates = (
-        np.minimum(case_dates[linked].astype("datetime64[D]") + rng.integers(3, 30, size=n_sanctions).astype(
-            "timedelta64[D]"), end)
-        if linked is not None else start + rng.integers(0, n_year_days, size=n_sanctions).astype("timedelta64[D]")
-    )
-    sanction_commune = (
-        commune_codes[commune_of_child[first_victim[linked]]] if linked is not None
-        else rng.choice(commune_codes, size=n_sanctions)
-    )
-    violator_type = np.where(rng.random(n_sanctions) < 0.92, "INDIVIDUAL", "ORGANISATION")
-    fines = rng.integers(3_000, 25_001, size=n_sanctions) * 1000
-    sanctions = _frame("sanctions", {
-        "decision_id": np.array([f"QD{year}-{i:04d}" for i in range(1, n_sanctions + 1)]),
-        "decision_date": dec_dates.astype("datetime64[us]"),
-        "commune_code": sanction_commune,
-        "division_version": division_version,
-        "case_id": case_ids[linked] if linked is not None else None,
-        "violator_type": violator_type,
-        "violator_id": np.array([f"V{year}{i:04d}" for i in range(1, n_sanctions + 1)]),
-        "act": rng.choice(np.array(["BL", "XHTD", "BM", "BLOT"]), size=n_sanctions, p=[0.6, 0.2, 0.15, 0.05]),
-        "fine_vnd": fines,
-        "measures": np.where(rng.random(n_sanctions) < 0.3, "FINE;REMEDIAL", "FINE"),
-    }, n_sanctions)
-
-    return Submission(
-        children=children,
-        circumstances=circumstances,
-        supports=supports,
-        consultations=consultations,
-        injuries=injuries,
-        abuse_cases=abuse_cases,
-        abuse_victims=abuse_victims,
-        sanctions=sanctions,
-        units=units_frame,
-        source=f"chitieu.synth.generate(n_children={n}, seed={seed}, year={year})",
-        tables_present=("children", "circumstances", "supports", "consultations", "injuries",
-                        "abuse_cases", "abuse_victims", "sanctions", "units"),
-    )
+    return Submission(**frames, source=source, tables_present=tuple(TABLES))

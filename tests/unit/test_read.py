@@ -831,3 +831,12 @@ def test_header_only_file_gives_an_empty_table(tmp_path: Path) -> None:
     assert np.array_equal(
         sub.children.columns, [*column_specs("children"), SOURCE_FILE, SOURCE_ROW]
     )
+
+
+def test_documentation_files_are_skipped(tmp_path: Path) -> None:
+    children_csv(tmp_path, "001,07774,2008,2015-03-02,M,01")
+    write(tmp_path, "README.md", "# notes")
+    write(tmp_path, "LICENSE", "MIT")
+    write(tmp_path, "ghi chu.docx", "not a table")
+    sub = read_submission(tmp_path)
+    assert sub.read_issues[["code", "file"]].values.tolist() == [["unknown-table", "ghi chu.docx"]]

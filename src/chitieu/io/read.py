@@ -138,9 +138,17 @@ class _Issues:
 
 
 # -- collecting files -------------------------------------------------------------------
+_DOC_SUFFIXES = (".md", ".markdown", ".rst")
+_DOC_STEMS = ("readme", "license", "licence")
+
+
 def _skipped(parts: tuple[str, ...]) -> bool:
-    """Hidden files, Excel lock files and macOS metadata are not part of a submission."""
-    return any(p.startswith((".", "~$")) or p == "__MACOSX" for p in parts)
+    """Hidden files, Excel lock files, macOS metadata and documentation (``README*``,
+    ``*.md``) are not part of a submission."""
+    if any(p.startswith((".", "~$")) or p == "__MACOSX" for p in parts):
+        return True
+    name = PurePosixPath(parts[-1]) if parts else PurePosixPath("")
+    return name.suffix.lower() in _DOC_SUFFIXES or name.stem.lower() in _DOC_STEMS
 
 
 def _read_bytes(path: Path) -> bytes:
