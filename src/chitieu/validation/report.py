@@ -11,17 +11,28 @@ import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from chitieu.schemas import TABLES, column_specs
 from chitieu.validation.catalogue import ERRORS
 
 __all__ = ["PROBLEM_COLUMNS", "ValidationReport"]
 
 PROBLEM_COLUMNS = (
-    "code", "severity", "table", "file", "row", "column", "value", "message", "message_vi", "message_en",
+    "code",
+    "severity",
+    "table",
+    "file",
+    "row",
+    "column",
+    "value",
+    "message",
+    "message_vi",
+    "message_en",
 )
 
 
@@ -30,6 +41,16 @@ def _fmt(template: str, **kw: Any) -> str:
         return template.format(**kw)
     except (KeyError, IndexError, ValueError):  # pragma: no cover - guarded by catalogue tests
         return template
+
+
+@cache
+def _vi_label(table: str, names: str) -> str:
+    """Column names as a Vietnamese user knows them: ``Giới tính (sex)``."""
+    if table not in TABLES or not names:
+        return names
+    specs = column_specs(table)
+    parts = [f"{specs[n].vi} ({n})" if n in specs else n for n in names.split("+")]
+    return " + ".join(parts)
 
 
 @dataclass
@@ -72,26 +93,55 @@ class _Collector:
         if take > 0:
             rows_a = np.asarray(rows, dtype=object)[:take]
             values_a = np.asarray(values, dtype=object)[:take]
-            per_row = {k: np.asarray(v, dtype=object)[:take] for k, v in fmt.items()
-                       if isinstance(v, pd.Series | np.ndarray | list)}
+            per_row = {
+                k: np.asarray(v, dtype=object)[:take]
+                for k, v in fmt.items()
+                if isinstance(v, pd.Series | np.ndarray | list)
+            }
             scalars = {k: v for k, v in fmt.items() if k not in per_row}
             etype = ERRORS[code]
             for i in range(take):
                 value = values_a[i]
-                value = None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+                value = (
+                    None
+                    if value is None or (isinstance(value, float) and np.isnan(value))
+                    else value
+                )
                 shown = "" if value is None else str(value)
-                kw = {"column": column, "table": table, "value": shown, "file": files_a[i] or "",
-                      "detail": "", "expected": "", "expected_vi": "", "when": "", "when_vi": ""}
+                kw = {
+                    "column": column,
+                    "table": table,
+                    "value": shown,
+                    "file": files_a[i] or "",
+                    "detail": "",
+                    "expected": "",
+                    "other": "",
+                    "when": "",
+                    "when_vi": "",
+                }
                 kw.update(scalars)
                 kw.update({k: v[i] for k, v in per_row.items()})
+                kw_vi = {
+                    **kw,
+                    "column": _vi_label(table, column),
+                    "table": f"{TABLES[table].vi} ({table})" if table in TABLES else table,
+                    "other": _vi_label(table, str(kw["other"])),
+                    "detail_vi": kw.get("detail_vi", kw["detail"]),
+                }
                 row = rows_a[i]
-                group.examples.append({
-                    "code": code, "severity": etype.severity, "table": table,
-                    "file": files_a[i] or "", "row": None if row is None or pd.isna(row) else int(row),
-                    "column": column, "value": shown,
-                    "message_en": _fmt(etype.template_en, **kw),
-                    "message_vi": _fmt(etype.template_vi, **kw),
-                })
+                group.examples.append(
+                    {
+                        "code": code,
+                        "severity": etype.severity,
+                        "table": table,
+                        "file": files_a[i] or "",
+                        "row": None if row is None or pd.isna(row) else int(row),
+                        "column": column,
+                        "value": shown,
+                        "message_en": _fmt(etype.template_en, **kw),
+                        "message_vi": _fmt(etype.template_vi, **kw_vi),
+                    }
+                )
         group.count += n
 
 
@@ -133,43 +183,65 @@ class ValidationReport:
         warning_rows: dict[str, np.ndarray],
         *,
         source: str | None,
+        lang: Literal["en", "vi"] = "en",
     ) -> ValidationReport:
         examples = [e for g in collector.groups.values() for e in g.examples]
         errors = pd.DataFrame(examples, columns=[c for c in PROBLEM_COLUMNS if c != "message"])
-        errors["message"] = errors["message_en"]
+        errors["message"] = errors["message_vi" if lang == "vi" else "message_en"]
         errors = errors.loc[:, list(PROBLEM_COLUMNS)]
         errors["row"] = errors["row"].astype("Int64")
         order = {"error": 0, "warning": 1}
         if not errors.empty:
             errors = errors.sort_values(
                 ["severity", "table", "file", "row", "column", "code"],
-                key=lambda s: s.map(order) if s.name == "severity" else s, na_position="first",
+                key=lambda s: s.map(order) if s.name == "severity" else s,
+                na_position="first",
                 kind="stable",
             ).reset_index(drop=True)
         counts = pd.DataFrame(
             [
-                {"code": g.code, "severity": ERRORS[g.code].severity, "table": g.table,
-                 "column": g.column, "count": g.count, "shown": len(g.examples)}
+                {
+                    "code": g.code,
+                    "severity": ERRORS[g.code].severity,
+                    "table": g.table,
+                    "column": g.column,
+                    "count": g.count,
+                    "shown": len(g.examples),
+                }
                 for g in collector.groups.values()
             ],
             columns=["code", "severity", "table", "column", "count", "shown"],
         )
         if not counts.empty:
-            counts = counts.sort_values(["severity", "table", "column", "code"],
-                                        key=lambda s: s.map(order) if s.name == "severity" else s
-                                        ).reset_index(drop=True)
+            counts = counts.sort_values(
+                ["severity", "table", "column", "code"],
+                key=lambda s: s.map(order) if s.name == "severity" else s,
+            ).reset_index(drop=True)
         rows = []
         for table, mask in error_rows.items():
             warn = warning_rows.get(table, np.zeros(len(mask), bool))
-            rows.append({
-                "table": table, "rows_read": len(mask),
-                "rows_valid": int((~mask).sum()), "rows_with_errors": int(mask.sum()),
-                "rows_with_warnings": int((warn & ~mask).sum()),
-            })
-        tables = pd.DataFrame(rows, columns=["table", "rows_read", "rows_valid", "rows_with_errors",
-                                             "rows_with_warnings"]).set_index("table")
-        return cls(errors=errors, counts=counts, tables=tables, max_examples=collector.max_examples,
-                   source=source, _error_rows=error_rows)
+            rows.append(
+                {
+                    "table": table,
+                    "rows_read": len(mask),
+                    "rows_valid": int((~mask).sum()),
+                    "rows_with_errors": int(mask.sum()),
+                    "rows_with_warnings": int((warn & ~mask).sum()),
+                }
+            )
+        tables = pd.DataFrame(
+            rows,
+            columns=["table", "rows_read", "rows_valid", "rows_with_errors", "rows_with_warnings"],
+        ).set_index("table")
+        return cls(
+            errors=errors,
+            counts=counts,
+            tables=tables,
+            max_examples=collector.max_examples,
+            source=source,
+            lang=lang,
+            _error_rows=error_rows,
+        )
 
     # -- reading ----------------------------------------------------------------
     @property
@@ -199,8 +271,31 @@ class ValidationReport:
         """Iterate over the problems shown in detail, as dicts."""
         yield from self.errors.astype(object).where(self.errors.notna(), None).to_dict("records")
 
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        """The problems shown in detail, as a list of dicts (see :data:`PROBLEM_COLUMNS`)."""
+        return list(self)
+
+    def by_table(self) -> pd.DataFrame:
+        """Row accounting with the number of problems of each severity, one row per table."""
+        per = self.counts.assign(table=self.counts["table"].fillna(""))
+        pivot = per.pivot_table(
+            index="table", columns="severity", values="count", aggfunc="sum", fill_value=0
+        )
+        out = self.tables.copy()
+        for severity in ("error", "warning"):
+            column = pivot[severity] if severity in pivot.columns else pd.Series(dtype="int64")
+            out[f"{severity}s"] = column.reindex(out.index, fill_value=0).astype("int64")
+        return out
+
     def invalid_rows(self, table: str) -> np.ndarray:
-        """Boolean mask (by position) of the rows of *table* that have errors."""
+        """Boolean mask (by position) of the rows of *table* that have errors.
+
+        A problem of the whole table (a required column missing, a column of the
+        wrong type) marks every row of it.
+        """
+        if table not in self._error_rows:
+            raise KeyError(f"no table {table!r}; tables: {', '.join(self._error_rows)}")
         return self._error_rows[table].copy()
 
     def summary(self, lang: Literal["en", "vi"] = "en") -> str:
@@ -211,27 +306,40 @@ class ValidationReport:
             lines.append("Dữ liệu hợp lệ." if vi else "The submission is valid.")
         else:
             lines.append(
-                f"Dữ liệu có {self.n_errors:,} lỗi." if vi else f"The submission has {self.n_errors:,} errors."
+                f"Dữ liệu có {self.n_errors:,} lỗi."
+                if vi
+                else f"The submission has {self.n_errors:,} errors."
             )
         if self.n_warnings:
-            lines.append(f"{self.n_warnings:,} cảnh báo." if vi else f"{self.n_warnings:,} warnings.")
+            lines.append(
+                f"{self.n_warnings:,} cảnh báo." if vi else f"{self.n_warnings:,} warnings."
+            )
         lines.append("")
-        head = ("bảng", "dòng đọc", "hợp lệ", "có lỗi") if vi else ("table", "rows read", "valid", "with errors")
+        head = (
+            ("bảng", "dòng đọc", "hợp lệ", "có lỗi")
+            if vi
+            else ("table", "rows read", "valid", "with errors")
+        )
         lines.append(f"{head[0]:<15}{head[1]:>12}{head[2]:>12}{head[3]:>12}")
         for table, r in self.tables.iterrows():
             if r["rows_read"] or table in ("children", "units"):
-                lines.append(f"{table!s:<15}{r['rows_read']:>12,}{r['rows_valid']:>12,}{r['rows_with_errors']:>12,}")
+                lines.append(
+                    f"{table!s:<15}{r['rows_read']:>12,}{r['rows_valid']:>12,}{r['rows_with_errors']:>12,}"
+                )
         if not self.counts.empty:
             lines.append("")
             lines.append("Vấn đề theo mã:" if vi else "Problems by code:")
             for _, c in self.counts.iterrows():
                 title = ERRORS[c["code"]].title_vi if vi else ERRORS[c["code"]].title_en
                 where = f"{c['table']}.{c['column']}" if c["column"] else c["table"]
-                lines.append(f"  {c['severity']:<8}{c['code']:<26}{where:<32}{c['count']:>10,}  {title}")
+                lines.append(
+                    f"  {c['severity']:<8}{c['code']:<26}{where:<32}{c['count']:>10,}  {title}"
+                )
         if self.truncated:
             lines.append("")
             lines.append(
-                f"(chỉ hiện {self.max_examples} ví dụ đầu tiên cho mỗi mã và cột)" if vi
+                f"(chỉ hiện {self.max_examples} ví dụ đầu tiên cho mỗi mã và cột)"
+                if vi
                 else f"(details shown for the first {self.max_examples} of each code and column)"
             )
         return "\n".join(lines)
@@ -241,8 +349,16 @@ class ValidationReport:
         from chitieu import __version__
 
         problems = [
-            {k: (None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else
-                 int(v) if isinstance(v, np.integer) else v) for k, v in p.items()}
+            {
+                k: (
+                    None
+                    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA
+                    else int(v)
+                    if isinstance(v, np.integer)
+                    else v
+                )
+                for k, v in p.items()
+            }
             for p in self
         ]
         return {
@@ -274,12 +390,17 @@ class ValidationReport:
     def _repr_html_(self) -> str:
         colour = "#1a7f37" if self.valid else "#cf222e"
         state = "valid" if self.valid else f"{self.n_errors:,} errors"
-        parts = [f"<div><p><strong style='color:{colour}'>ValidationReport: {state}</strong>, "
-                 f"{self.n_warnings:,} warnings</p>", self.tables.to_html()]
+        parts = [
+            f"<div><p><strong style='color:{colour}'>ValidationReport: {state}</strong>, "
+            f"{self.n_warnings:,} warnings</p>",
+            self.tables.to_html(),
+        ]
         if not self.counts.empty:
             parts.append(self.counts.to_html(index=False))
         if not self.errors.empty:
-            shown = self.errors.loc[:, ["severity", "code", "table", "file", "row", "column", "value", "message"]]
+            shown = self.errors.loc[
+                :, ["severity", "code", "table", "file", "row", "column", "value", "message"]
+            ]
             parts.append(shown.head(50).to_html(index=False, escape=True))
         parts.append("</div>")
         return "".join(parts) if parts else html.escape(repr(self))

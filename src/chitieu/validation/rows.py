@@ -8,7 +8,9 @@ from chitieu.validation.report import ValidationReport
 __all__ = ["drop_invalid"]
 
 
-def drop_invalid(submission: Submission, report: ValidationReport) -> tuple[Submission, dict[str, int]]:
+def drop_invalid(
+    submission: Submission, report: ValidationReport
+) -> tuple[Submission, dict[str, int]]:
     """The submission without the rows that have errors, and how many were left out per table.
 
     Rows of other tables that point at a left-out row (an injury of a left-out

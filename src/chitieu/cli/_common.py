@@ -1,0 +1,267 @@
+"""What every command shares: exit codes, options, messages, tables, progress.
+
+Results go to standard output and nothing else does; messages, warnings and
+progress go to standard error, so ``chitieu ... > out.json`` captures exactly
+the result. Progress bars appear only when standard error is a terminal and
+``rich`` (the ``cli`` extra) is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+__all__ = [
+    "LANGS",
+    "CliUsageError",
+    "ExitCode",
+    "Lang",
+    "add_lang_option",
+    "add_output_option",
+    "emit",
+    "format_table",
+    "message",
+    "progress",
+    "rich_available",
+    "say",
+]
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[str, ...] = ("vi", "en")
+LANG_ENV = "CHITIEU_LANG"
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every command.
+
+    Examples
+    --------
+    >>> int(ExitCode.DATA_PROBLEMS), int(ExitCode.USAGE)
+    (1, 2)
+    """
+
+    OK = 0
+    """Valid data, or the command did what it was asked."""
+    DATA_PROBLEMS = 1
+    """The data were read but have errors (validation failed)."""
+    USAGE = 2
+    """Bad arguments or input that cannot be read at all."""
+    INTERNAL = 3
+    """An unexpected failure inside chitieu (a bug: rerun with ``--debug``)."""
+    INTERRUPTED = 130
+    """Stopped with Ctrl+C."""
+
+
+class CliUsageError(Exception):
+    """A bad argument found by a command (exit code 2, one-line message)."""
+
+
+def say(text: str, lang: Lang, *, vi: str | None = None) -> str:
+    """Pick the Vietnamese or English form of a message.
+
+    Examples
+    --------
+    >>> say("3 rows left out", "vi", vi="bỏ 3 dòng")
+    'bỏ 3 dòng'
+    >>> say("3 rows left out", "en", vi="bỏ 3 dòng")
+    '3 rows left out'
+    """
+    return vi if (lang == "vi" and vi is not None) else text
+
+
+def default_lang() -> Lang:
+    """``vi`` unless the environment variable ``CHITIEU_LANG`` says ``en``."""
+    value = os.environ.get(LANG_ENV, "vi").strip().lower()
+    return "en" if value.startswith("en") else "vi"
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang vi|en``: the language of messages and labels (default ``vi``)."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=default_lang(),
+        help="language of messages and labels: vi (default, or $CHITIEU_LANG) or en",
+    )
+
+
+def add_output_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--output FILE``: write *what* to a file instead of standard output."""
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help=f"write {what} to FILE (UTF-8) instead of standard output",
+    )
+
+
+def message(text: str) -> None:
+    """One line on standard error (for people, never for programs)."""
+    stream: TextIO = sys.stderr
+    stream.write(text.rstrip("\n") + "\n")
+    stream.flush()
+
+
+def emit(text: str, output: Path | None = None, *, lang: Lang = "en") -> None:
+    """Write a result to *output* (a file) or to standard output.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be written (the caller turns it into exit code 2).
+    """
+    body = text if text.endswith("\n") else text + "\n"
+    if output is None:
+        sys.stdout.write(body)
+        sys.stdout.flush()
+        return
+    if output.parent and not output.parent.exists():
+        output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(body, encoding="utf-8")
+    message(say(f"wrote {output}", lang, vi=f"đã ghi {output}"))
+
+
+def rich_available() -> bool:
+    """Whether the optional ``rich`` package can be imported."""
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _stderr_is_terminal() -> bool:
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+class _Steps:
+    """Advances a progress bar, or does nothing when there is none."""
+
+    def __init__(self, bar: Any = None, task: Any = None) -> None:
+        self._bar = bar
+        self._task = task
+
+    def step(self, description: str | None = None) -> None:
+        """Mark one unit of work done (optionally naming the next one)."""
+        if self._bar is not None:
+            if description is not None:
+                self._bar.update(self._task, advance=1, description=description)
+            else:
+                self._bar.advance(self._task)
+
+    def describe(self, description: str) -> None:
+        """Say what is being done now."""
+        if self._bar is not None:
+            self._bar.update(self._task, description=description)
+
+
+@contextlib.contextmanager
+def progress(total: int, description: str) -> Iterator[_Steps]:
+    """A progress bar on standard error when it is a terminal and rich is installed.
+
+    Examples
+    --------
+    >>> with progress(2, "reading") as steps:  # no terminal here: nothing is drawn
+    ...     steps.step()
+    ...     steps.step()
+    """
+    if not (_stderr_is_terminal() and rich_available()):
+        yield _Steps()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(file=sys.stderr)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield _Steps(bar, task)
+
+
+def format_table(
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[str],
+    *,
+    align: str | None = None,
+) -> str:
+    """Plain fixed-width text table (the last column is never padded).
+
+    Parameters
+    ----------
+    rows
+        Cells, converted with ``str`` (``None`` shows as empty).
+    headers
+        Column headers.
+    align
+        One letter per column, ``l`` or ``r`` (default: all left).
+
+    Examples
+    --------
+    >>> print(format_table([["a", 1], ["bcd", 22]], ["name", "n"], align="lr"))
+    name   n
+    ----  --
+    a      1
+    bcd   22
+    """
+    cells = [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, c in enumerate(row):
+            widths[i] = max(widths[i], len(c))
+    align = align or "l" * len(headers)
+    last = len(headers) - 1
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for i, v in enumerate(values):
+            if align[i] == "r":
+                parts.append(v.rjust(widths[i]))
+            elif i == last:
+                parts.append(v)
+            else:
+                parts.append(v.ljust(widths[i]))
+        return "  ".join(parts).rstrip()
+
+    out = [line(list(headers)), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in cells)
+    return "\n".join(out)
+
+
+def print_table(
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[str],
+    *,
+    align: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Print a table on standard output: a rich table on a terminal, plain text otherwise."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty is not None and isatty() and rich_available():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, title_justify="left")
+        for i, h in enumerate(headers):
+            table.add_column(h, justify="right" if align and align[i] == "r" else "left")
+        for row in rows:
+            table.add_row(*("" if c is None else str(c) for c in row))
+        Console(file=sys.stdout).print(table)
+        return
+    text = format_table(rows, headers, align=align)
+    emit(f"{title}\n{text}" if title else text)

@@ -1,0 +1,439 @@
+"""Validation reports as text, JSON, JUnit XML, GitHub annotations and SARIF.
+
+Every renderer takes a list of :class:`Checked` (the path as the user gave it
+and the library's :class:`~chitieu.validation.ValidationReport`) and returns
+text. The problems themselves, their codes, rows and messages come from the
+report; this module only lays them out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from chitieu.cli._common import Lang, format_table, say
+from chitieu.validation import ERRORS, ValidationReport
+
+__all__ = [
+    "FORMATS",
+    "Checked",
+    "Problem",
+    "locate",
+    "render",
+    "render_github",
+    "render_json",
+    "render_junit",
+    "render_sarif",
+    "render_text",
+]
+
+FORMATS: tuple[str, ...] = ("text", "json", "junit", "github", "sarif")
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = "https://github.com/chitieu/chitieu"
+ERRORS_DOC = "https://github.com/chitieu/chitieu/blob/main/docs/errors.md"
+_ZIP_SUFFIXES = (".zip",)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One validated submission: the path as given on the command line and its report."""
+
+    path: str
+    report: ValidationReport
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem shown in detail, with where it is as a CI system sees it.
+
+    ``artifact`` is the file to point at, relative to the working directory as
+    the path was given (the zip itself for a file inside a zip, the workbook
+    for a sheet); ``inner`` names the file inside the zip or the sheet, or is
+    empty.
+    """
+
+    code: str
+    severity: str
+    table: str
+    file: str
+    row: int | None
+    column: str
+    message: str
+    artifact: str
+    inner: str
+
+    @property
+    def located_message(self) -> str:
+        """The message, preceded by the sheet or the file inside a zip when there is one."""
+        return f"[{self.inner}] {self.message}" if self.inner else self.message
+
+
+def locate(path: str, file: str) -> tuple[str, str]:
+    """Where a problem of *file* (relative to the submission *path*) lives on disk.
+
+    Returns the file to point at, written from *path* as given (forward
+    slashes), and the part that a file name cannot address (a sheet of a
+    workbook, a file inside a zip), or ``""``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> locate(folder, "tre_em.csv")[0] == PurePosixPath(Path(folder).as_posix(), "tre_em.csv").as_posix()
+    True
+    >>> locate("data/xa-01.zip", "tre_em.csv")
+    ('data/xa-01.zip', 'tre_em.csv')
+    >>> locate("data/bo_du_lieu.xlsx", "bo_du_lieu.xlsx#Trẻ em")
+    ('data/bo_du_lieu.xlsx', 'Trẻ em')
+    """
+    given = Path(path)
+    posix = given.as_posix()
+    if not file:
+        return posix, ""
+    name, _, sheet = file.partition("#")
+    if given.is_dir():
+        return PurePosixPath(posix, name).as_posix(), sheet
+    if given.suffix.lower() in _ZIP_SUFFIXES:
+        return posix, file
+    return posix, sheet
+
+
+def _none(value: Any) -> Any:
+    try:
+        if value is None or value != value:  # NaN, pd.NA raises
+            return None
+    except TypeError:
+        return None
+    return value
+
+
+def problems(checked: Checked, lang: Lang) -> Iterator[Problem]:
+    """The problems shown in detail in *checked*'s report, located on disk."""
+    for p in checked.report:
+        file = _none(p.get("file")) or ""
+        row = _none(p.get("row"))
+        artifact, inner = locate(checked.path, str(file))
+        text = (
+            _none(p.get("message_vi" if lang == "vi" else "message_en")) or p.get("message") or ""
+        )
+        yield Problem(
+            code=str(p["code"]),
+            severity=str(p["severity"]),
+            table=str(_none(p.get("table")) or ""),
+            file=str(file),
+            row=None if row is None else int(row),
+            column=str(_none(p.get("column")) or ""),
+            message=str(text),
+            artifact=artifact,
+            inner=inner,
+        )
+
+
+def _title(code: str, lang: Lang) -> str:
+    err = ERRORS.get(code)
+    if err is None:
+        return code
+    return err.title_vi if lang == "vi" else err.title_en
+
+
+def _hidden(report: ValidationReport) -> list[dict[str, Any]]:
+    """Groups (code, table, column) with more occurrences than shown."""
+    counts = report.counts
+    more = counts.loc[counts["count"] > counts["shown"]]
+    return [
+        {str(k): (int(v) if k in ("count", "shown") else str(_none(v) or "")) for k, v in r.items()}
+        for r in more.to_dict("records")
+    ]
+
+
+def _more_text(group: dict[str, Any], lang: Lang) -> str:
+    where = f"{group['table']}.{group['column']}" if group["column"] else group["table"]
+    hidden = group["count"] - group["shown"]
+    return say(
+        f"{hidden:,} more {group['code']} problems in {where} ({group['count']:,} in all; "
+        f"raise --max-examples to list them)",
+        lang,
+        vi=f"còn {hidden:,} vấn đề {group['code']} khác ở {where} (tổng {group['count']:,}; "
+        f"tăng --max-examples để xem hết)",
+    )
+
+
+def _count(n: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+# -- text ---------------------------------------------------------------------------
+_SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
+
+
+def render_text(checked: Sequence[Checked], lang: Lang) -> str:
+    """A readable summary, then one line per problem with its file and row."""
+    blocks = []
+    for item in checked:
+        lines = [say(f"Submission: {item.path}", lang, vi=f"Bộ dữ liệu: {item.path}")]
+        lines.append(item.report.summary(lang=lang))
+        shown = list(problems(item, lang))
+        if shown:
+            lines.append("")
+            lines.append(say("Problems:", lang, vi="Chi tiết:"))
+            headers = (
+                ("mức", "tệp", "dòng", "cột", "mã", "nội dung")
+                if lang == "vi"
+                else ("severity", "file", "row", "column", "code", "message")
+            )
+            rows = [
+                (
+                    _SEVERITY_VI.get(p.severity, p.severity) if lang == "vi" else p.severity,
+                    p.file,
+                    "" if p.row is None else p.row,
+                    p.column,
+                    p.code,
+                    p.message,
+                )
+                for p in shown
+            ]
+            lines.append(format_table(rows, headers, align="llrlll"))
+        for group in _hidden(item.report):
+            lines.append(_more_text(group, lang))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+# -- json -----------------------------------------------------------------------------
+def render_json(checked: Sequence[Checked], lang: Lang) -> str:
+    """Exactly ``ValidationReport.to_dict()``; a list of them for several paths."""
+    del lang  # the dict carries both languages
+    if len(checked) == 1:
+        data: Any = checked[0].report.to_dict()
+    else:
+        data = [c.report.to_dict() for c in checked]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- junit ----------------------------------------------------------------------------
+def _tables_checked(report: ValidationReport) -> list[str]:
+    read = [str(t) for t, r in report.tables.iterrows() if int(r["rows_read"]) > 0]
+    with_problems = [str(_none(t) or "") for t in report.counts["table"].unique()]
+    out = list(read)
+    for t in with_problems:
+        if t not in out:
+            out.append(t)
+    return out
+
+
+def render_junit(checked: Sequence[Checked], lang: Lang) -> str:
+    """JUnit XML: one test suite per path, one test case per table and problem code.
+
+    A test case fails when the table has errors of that code; warnings pass and
+    are listed in the case's ``system-out``.
+    """
+    root = ET.Element("testsuites", name="chitieu validate")
+    total_tests = total_failures = 0
+    for item in checked:
+        report = item.report
+        shown = list(problems(item, lang))
+        frame = report.counts.assign(table=report.counts["table"].fillna(""))
+        counts = frame.groupby(["table", "code"], sort=False, dropna=False)["count"].sum()
+        hidden = _hidden(report)
+        suite = ET.SubElement(root, "testsuite", name=item.path)
+        props = ET.SubElement(suite, "properties")
+        from chitieu import __version__
+
+        ET.SubElement(props, "property", name="chitieu_version", value=__version__)
+        ET.SubElement(props, "property", name="valid", value=str(report.valid).lower())
+        tests = failures = 0
+        for table in _tables_checked(report):
+            suite_table = table or "submission"
+            for code, err in ERRORS.items():
+                tests += 1
+                case = ET.SubElement(
+                    suite, "testcase", classname=f"{item.path}.{suite_table}", name=code
+                )
+                n = int(counts.get((table, code), 0))
+                if not n:
+                    continue
+                here = [p for p in shown if p.table == table and p.code == code]
+                lines = [
+                    f"{p.artifact}{':' + str(p.row) if p.row is not None else ''}: "
+                    f"{p.column + ': ' if p.column else ''}{p.located_message}"
+                    for p in here
+                ]
+                lines += [
+                    _more_text(g, lang) for g in hidden if g["table"] == table and g["code"] == code
+                ]
+                summary = f"{n:,} × {_title(code, lang)}"
+                if err.severity == "error":
+                    failures += 1
+                    failure = ET.SubElement(case, "failure", type=code, message=summary)
+                    failure.text = "\n".join(lines)
+                else:
+                    out = ET.SubElement(case, "system-out")
+                    out.text = "\n".join([summary, *lines])
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total_tests += tests
+        total_failures += failures
+    root.set("tests", str(total_tests))
+    root.set("failures", str(total_failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# -- github ---------------------------------------------------------------------------
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(checked: Sequence[Checked], lang: Lang) -> str:
+    """GitHub Actions workflow commands: ``::error file=…,line=…,title=…::message``."""
+    lines = []
+    for item in checked:
+        for p in problems(item, lang):
+            props = [f"file={_escape_property(p.artifact)}"]
+            if p.row is not None:
+                props.append(f"line={p.row}")
+            props.append(f"title={_escape_property(f'{p.code}: {_title(p.code, lang)}')}")
+            lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(p.located_message)}")
+        for group in _hidden(item.report):
+            level = "error" if group["severity"] == "error" else "warning"
+            title = _escape_property(f"{group['code']}: {_title(group['code'], lang)}")
+            lines.append(
+                f"::{level} file={_escape_property(Path(item.path).as_posix())},title={title}::"
+                f"{_escape_data(_more_text(group, lang))}"
+            )
+        r = item.report
+        lines.append(
+            say(
+                f"{item.path}: {_count(r.n_errors, 'error')}, {_count(r.n_warnings, 'warning')}",
+                lang,
+                vi=f"{item.path}: {r.n_errors:,} lỗi, {r.n_warnings:,} cảnh báo",
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+# -- sarif ----------------------------------------------------------------------------
+def _rule_name(code: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^a-z0-9]+", code) if part)
+
+
+def _uri(path: str) -> str:
+    return quote(path, safe="/:@!$&'()*+,;=-._~")
+
+
+def sarif_rules(lang: Lang) -> list[dict[str, Any]]:
+    """The SARIF rules: one per code of the error catalogue."""
+    rules = []
+    for code, err in ERRORS.items():
+        rules.append(
+            {
+                "id": code,
+                "name": _rule_name(code),
+                "shortDescription": {"text": err.title_vi if lang == "vi" else err.title_en},
+                "fullDescription": {"text": err.description},
+                "helpUri": f"{ERRORS_DOC}#{code}",
+                "help": {"text": f"{err.description} ({err.title_vi} / {err.title_en})"},
+                "defaultConfiguration": {"level": err.severity},
+                "properties": {"title_vi": err.title_vi, "title_en": err.title_en},
+            }
+        )
+    return rules
+
+
+def render_sarif(checked: Sequence[Checked], lang: Lang) -> str:
+    """SARIF 2.1.0: one run, rules from the error catalogue, one result per problem shown."""
+    from chitieu import __version__
+
+    index = {code: i for i, code in enumerate(ERRORS)}
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for item in checked:
+        for p in problems(item, lang):
+            location: dict[str, Any] = {"artifactLocation": {"uri": _uri(p.artifact)}}
+            if p.row is not None and p.row >= 1:
+                location["region"] = {"startLine": p.row}
+            result: dict[str, Any] = {
+                "ruleId": p.code,
+                "level": p.severity if p.severity in ("error", "warning") else "note",
+                "message": {"text": p.located_message},
+                "locations": [{"physicalLocation": location}],
+                "properties": {"table": p.table, "column": p.column, "file": p.file},
+            }
+            if p.code in index:
+                result["ruleIndex"] = index[p.code]
+            results.append(result)
+        for group in _hidden(item.report):
+            notifications.append(
+                {
+                    "level": "note",
+                    "message": {"text": f"{item.path}: {_more_text(group, lang)}"},
+                    "descriptor": {"id": group["code"]},
+                }
+            )
+    invocation: dict[str, Any] = {
+        "executionSuccessful": True,
+        "exitCode": 0 if all(c.report.valid for c in checked) else 1,
+    }
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "chitieu",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": sarif_rules(lang),
+                    }
+                },
+                "invocations": [invocation],
+                "results": results,
+                "properties": {
+                    "submissions": [
+                        {
+                            "path": c.path,
+                            "valid": c.report.valid,
+                            "n_errors": c.report.n_errors,
+                            "n_warnings": c.report.n_warnings,
+                        }
+                        for c in checked
+                    ]
+                },
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+_RENDERERS = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "github": render_github,
+    "sarif": render_sarif,
+}
+
+
+def render(fmt: str, checked: Sequence[Checked], lang: Lang) -> str:
+    """Render *checked* in format *fmt* (one of :data:`FORMATS`)."""
+    return _RENDERERS[fmt](checked, lang)

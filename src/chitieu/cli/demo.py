@@ -1,0 +1,157 @@
+"""``chitieu demo``: the whole job on built-in synthetic data, in seconds.
+
+Generates a realistic commune (or a province with a larger ``--children``),
+writes its records as a commune would send them, validates them, computes the
+full report, writes the Excel workbook (CSV when no Excel library is
+installed) and prints the key indicators beside the targets of a commune plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from chitieu.cli._common import ExitCode, Lang, add_lang_option, emit, message, progress, say
+
+__all__ = ["DEFAULT_CHILDREN", "DEFAULT_OUT", "register", "run"]
+
+DEFAULT_CHILDREN = 4_500
+DEFAULT_OUT = Path("chitieu-demo")
+DEFAULT_YEAR = 2024
+DATA_FOLDER = "du-lieu"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
+    return value
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    """Add the ``demo`` command."""
+    parser = subparsers.add_parser(
+        "demo",
+        parents=[parent],
+        help="generate a realistic commune, validate it and write its report",
+        description=(
+            "Generate realistic synthetic records (one commune of about 4,500 children by "
+            "default; a province with a larger --children), write them to DIR/du-lieu/, "
+            "validate them, compute the full report, write DIR/bao-cao-YEAR.xlsx and print "
+            "the key indicators beside the targets of a commune plan."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"folder for the data and the report (default: ./{DEFAULT_OUT})",
+    )
+    parser.add_argument(
+        "--children",
+        type=_positive,
+        default=DEFAULT_CHILDREN,
+        metavar="N",
+        help=f"children on the register (default {DEFAULT_CHILDREN:,}: one commune; "
+        "one commune per 4,500 children)",
+    )
+    parser.add_argument(
+        "--communes",
+        type=_positive,
+        default=None,
+        metavar="K",
+        help="spread the children over K communes (default: one per 4,500 children)",
+    )
+    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=DEFAULT_YEAR,
+        metavar="Y",
+        help=f"year of the records and the report (default {DEFAULT_YEAR})",
+    )
+    parser.add_argument(
+        "--level",
+        choices=("commune", "district", "province", "national"),
+        default="commune",
+        help="unit level of the report (default: commune)",
+    )
+    add_lang_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Generate, validate, report; print the key indicators; return the exit code."""
+    from chitieu import synth
+    from chitieu.cli._keyfigures import format_number, key_figures
+    from chitieu.cli.report import excel_available
+    from chitieu.io.write import write_submission
+    from chitieu.report import report
+    from chitieu.validation import validate
+
+    lang: Lang = args.lang
+    out: Path = args.out
+    period = str(args.year)
+    with progress(5, say("generating data", lang, vi="đang tạo dữ liệu")) as steps:
+        sub = synth.generate(
+            n_children=args.children, seed=args.seed, year=args.year, n_communes=args.communes
+        )
+        steps.step(say("writing data", lang, vi="đang ghi dữ liệu"))
+        out.mkdir(parents=True, exist_ok=True)
+        data_dir = write_submission(sub, out / DATA_FOLDER, "csv", headers="vi")
+        steps.step(say("checking", lang, vi="đang kiểm tra"))
+        checked = validate(sub)
+        steps.step(say("computing", lang, vi="đang tính"))
+        rep = report(sub, period=period, level=args.level)
+        steps.step(say("writing the report", lang, vi="đang ghi báo cáo"))
+        if excel_available():
+            target = out / f"bao-cao-{args.year}.xlsx"
+            rep.to_excel(target, lang=lang)
+        else:
+            target = out / f"bao-cao-{args.year}.csv"
+            rep.to_csv(target)
+            message(
+                say(
+                    "chitieu: no Excel library (xlsxwriter or openpyxl) is installed, so the "
+                    "report was written as CSV; pip install 'chitieu[excel]' for the workbook",
+                    lang,
+                    vi="chitieu: chưa cài thư viện Excel (xlsxwriter hoặc openpyxl) nên báo cáo "
+                    "được ghi dạng CSV; cài pip install 'chitieu[excel]' để có tệp Excel",
+                )
+            )
+        steps.step()
+    n_units = int((sub.units["level"] == "COMMUNE").sum())
+    n_children = format_number(len(sub.children), 0, lang)
+    header = say(
+        f"Synthetic data: {n_children} children in {n_units:,} communes, "
+        f"year {args.year}, seed {args.seed} -> {data_dir}",
+        lang,
+        vi=f"Dữ liệu mô phỏng: {n_children} trẻ em ở {n_units:,} xã, "
+        f"năm {args.year}, seed {args.seed} -> {data_dir}",
+    )
+    emit(
+        "\n\n".join(
+            [
+                header,
+                checked.summary(lang=lang),
+                key_figures(sub, period, lang),
+                say(f"Report: {target}", lang, vi=f"Báo cáo: {target}"),
+            ]
+        )
+    )
+    message(
+        say(
+            f"next: chitieu validate {data_dir}  |  chitieu report {data_dir} --period {period} "
+            f"--out report.xlsx",
+            lang,
+            vi=f"tiếp theo: chitieu validate {data_dir}  |  chitieu report {data_dir} "
+            f"--period {period} --out bao-cao.xlsx",
+        )
+    )
+    return int(ExitCode.OK if checked.valid else ExitCode.DATA_PROBLEMS)

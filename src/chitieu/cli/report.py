@@ -1,0 +1,220 @@
+"""``chitieu report PATH --period P``: validate, compute the indicators, write the report.
+
+The submission is validated first. With errors the command stops (exit 1)
+and prints the validation summary, unless ``--allow-invalid``: then the rows
+with errors are left out, and how many is said on standard error and in the
+output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from chitieu.cli._common import (
+    CliUsageError,
+    ExitCode,
+    Lang,
+    add_lang_option,
+    emit,
+    message,
+    progress,
+    say,
+)
+
+__all__ = ["LEVELS", "OUTPUT_SUFFIXES", "dropped_note", "register", "run", "write_report"]
+
+LEVELS: tuple[str, ...] = ("commune", "district", "province", "national")
+OUTPUT_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv", ".parquet", ".json")
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    """Add the ``report`` command."""
+    parser = subparsers.add_parser(
+        "report",
+        parents=[parent],
+        help="validate a submission and compute its report",
+        description=(
+            "Validate PATH, compute every indicator (or those of --indicators) for the "
+            "period and write the report to --out (.xlsx, .csv, .parquet or .json). Without "
+            "--out, print the key indicators. Stops with exit code 1 when the data have "
+            "errors, unless --allow-invalid."
+        ),
+    )
+    parser.add_argument("path", metavar="PATH", help="submission folder, .zip or file")
+    parser.add_argument(
+        "-p",
+        "--period",
+        required=True,
+        metavar="P",
+        help="2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30",
+    )
+    parser.add_argument(
+        "--level",
+        choices=LEVELS,
+        default="commune",
+        help="unit level of the report (default: commune; higher levels add up the communes)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE: .xlsx (Excel workbook), .csv, .parquet or .json",
+    )
+    parser.add_argument(
+        "--indicators",
+        action="append",
+        metavar="IDS",
+        help="comma-separated indicator ids (see 'chitieu indicators'; default: every "
+        "indicator the data can give); may be repeated",
+    )
+    parser.add_argument(
+        "--allow-invalid",
+        action="store_true",
+        help="leave out the rows with errors instead of stopping (says how many)",
+    )
+    add_lang_option(parser)
+    parser.set_defaults(handler=run)
+
+
+def parse_indicator_ids(values: list[str] | None) -> list[str] | None:
+    """The ids of ``--indicators``, checked against the registry.
+
+    Raises
+    ------
+    UnknownIndicatorError
+        For an id that is not registered (the message names the closest).
+    """
+    if not values:
+        return None
+    from chitieu.indicators import get_indicator
+
+    ids: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if part and part not in ids:
+                get_indicator(part)
+                ids.append(part)
+    if not ids:
+        raise CliUsageError("--indicators names no indicator")
+    return ids
+
+
+def check_out(path: Path | None) -> None:
+    """Refuse an output suffix chitieu cannot write, and Excel without its libraries."""
+    if path is None:
+        return
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise CliUsageError(
+            f"--out {path}: cannot tell the format from {suffix or 'no suffix'!r}; "
+            f"use one of {', '.join(OUTPUT_SUFFIXES)}"
+        )
+    if suffix == ".xlsx" and not excel_available():
+        raise CliUsageError(
+            f"--out {path}: writing Excel needs xlsxwriter or openpyxl "
+            "(pip install 'chitieu[excel]'), or choose .csv, .parquet or .json"
+        )
+
+
+def excel_available() -> bool:
+    """Whether a library that writes ``.xlsx`` files is installed."""
+    return any(importlib.util.find_spec(name) is not None for name in ("xlsxwriter", "openpyxl"))
+
+
+def dropped_note(dropped: dict[str, int], lang: Lang) -> str:
+    """One sentence saying how many rows with errors were left out, per table.
+
+    Examples
+    --------
+    >>> dropped_note({"children": 5, "injuries": 2, "units": 0}, "en")
+    'left out 7 rows with errors (children 5, injuries 2)'
+    >>> dropped_note({"children": 1}, "vi")
+    'đã bỏ 1 dòng có lỗi (children 1)'
+    """
+    total = sum(dropped.values())
+    parts = ", ".join(f"{t} {n:,}" for t, n in dropped.items() if n)
+    detail = f" ({parts})" if parts else ""
+    rows = "row" if total == 1 else "rows"
+    return say(
+        f"left out {total:,} {rows} with errors{detail}",
+        lang,
+        vi=f"đã bỏ {total:,} dòng có lỗi{detail}",
+    )
+
+
+def write_report(rep: Any, out: Path, lang: Lang) -> Path:
+    """Write *rep* to *out* in the format its suffix names."""
+    suffix = out.suffix.lower()
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".xlsx":
+        rep.to_excel(out, lang=lang)
+    elif suffix == ".csv":
+        rep.to_csv(out)
+    elif suffix == ".parquet":
+        rep.to_parquet(out)
+    else:
+        rep.to_json(out)
+    return out
+
+
+def attach_note(rep: Any, note: str) -> Any:
+    """The report with *note* added, so that its exports carry it (cover sheet, metadata)."""
+    return rep.with_notes(note)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate, compute and write or print the report; return the exit code."""
+    from chitieu.cli._formats import Checked, render_text
+    from chitieu.cli._keyfigures import KEY_INDICATORS, key_figures
+    from chitieu.io.read import read_submission
+    from chitieu.periods import parse_period
+    from chitieu.validation import drop_invalid, validate
+
+    lang: Lang = args.lang
+    period = parse_period(args.period)
+    ids = parse_indicator_ids(args.indicators)
+    check_out(args.out)
+    with progress(4, say("reading", lang, vi="đang đọc")) as steps:
+        sub = read_submission(args.path)
+        steps.step(say("checking", lang, vi="đang kiểm tra"))
+        checked = validate(sub)
+        note = None
+        if not checked.valid:
+            if not args.allow_invalid:
+                steps.step()
+                message(render_text([Checked(args.path, checked)], lang).rstrip("\n"))
+                message(
+                    say(
+                        "chitieu: the data have errors; fix them, or rerun with --allow-invalid "
+                        "to leave out the rows with errors",
+                        lang,
+                        vi="chitieu: dữ liệu có lỗi; hãy sửa, hoặc chạy lại với --allow-invalid "
+                        "để bỏ qua các dòng có lỗi",
+                    )
+                )
+                return int(ExitCode.DATA_PROBLEMS)
+            sub, dropped = drop_invalid(sub, checked)
+            note = dropped_note(dropped, lang)
+            message(f"chitieu: {note}")
+        steps.step(say("computing", lang, vi="đang tính"))
+        if args.out is None:
+            text = key_figures(sub, period, lang, indicators=ids or KEY_INDICATORS)
+            emit(text + (f"\n{note}" if note else ""))
+            return int(ExitCode.OK)
+        from chitieu.report import report
+
+        rep = report(sub, period=period.label, level=args.level, indicators=ids)
+        if note is not None:
+            rep = attach_note(rep, note)
+        steps.step(say("writing", lang, vi="đang ghi"))
+        write_report(rep, args.out, lang)
+        message(say(f"wrote {args.out}", lang, vi=f"đã ghi {args.out}"))
+        steps.step()
+    return int(ExitCode.OK)

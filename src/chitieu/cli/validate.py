@@ -1,0 +1,131 @@
+"""``chitieu validate PATH...``: check submissions, list every problem with its file and row.
+
+Exit code 0 when every submission is valid (warnings allowed), 1 when one has
+errors, 2 when a path cannot be read at all (nothing is validated then: fix
+the input first).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from chitieu.cli._common import (
+    CliUsageError,
+    ExitCode,
+    add_lang_option,
+    add_output_option,
+    emit,
+    message,
+    progress,
+    say,
+)
+from chitieu.cli._formats import FORMATS, Checked, render
+from chitieu.errors import ReadError
+from chitieu.io.headers import TABLE_SUFFIXES
+
+__all__ = ["register", "run"]
+
+DEFAULT_MAX_EXAMPLES = 20
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
+    return value
+
+
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], parent: argparse.ArgumentParser
+) -> None:
+    """Add the ``validate`` command."""
+    parser = subparsers.add_parser(
+        "validate",
+        parents=[parent],
+        help="check submissions and list every problem with its file and row",
+        description=(
+            "Read each PATH (a folder, a .zip, a workbook or one table file), check it and "
+            "list every problem with its file and row. Exit code 0: valid; 1: errors found; "
+            "2: a path cannot be read."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="submission folder, .zip or file")
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json (ValidationReport.to_dict(); a list for several paths), "
+        "junit (JUnit XML), github (GitHub Actions annotations) or sarif (SARIF 2.1.0)",
+    )
+    parser.add_argument(
+        "--max-examples",
+        type=_positive_int,
+        default=DEFAULT_MAX_EXAMPLES,
+        metavar="N",
+        help=f"problems listed in detail per code, table and column (default {DEFAULT_MAX_EXAMPLES}); "
+        "all are counted",
+    )
+    parser.add_argument(
+        "--by-folder",
+        action="store_true",
+        help="validate the folder holding each table file given (once per folder) instead of "
+        "the file alone; for pre-commit, which passes the changed files",
+    )
+    add_lang_option(parser)
+    add_output_option(parser, "the result")
+    parser.set_defaults(handler=run)
+
+
+def folders_of(paths: list[str]) -> list[str]:
+    """Each table file replaced by its folder, each folder once, in order; zips and folders kept.
+
+    Examples
+    --------
+    >>> folders_of(["xa-01/tre_em.csv", "xa-01/tai_nan.csv", "xa-02.zip", "xa-03/bo.xlsx"])
+    ['xa-01', 'xa-02.zip', 'xa-03']
+    >>> folders_of(["tre_em.csv"])
+    ['.']
+    """
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if p.suffix.lower() in (*TABLE_SUFFIXES, ".xls"):
+            path = str(p.parent)
+        if path not in out:
+            out.append(path)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read and validate every path, print the result, return the exit code."""
+    from chitieu.io.read import read_submission
+    from chitieu.validation import validate
+
+    lang = args.lang
+    paths: list[str] = folders_of(args.paths) if args.by_folder else list(args.paths)
+    subs = []
+    unreadable = []
+    with progress(2 * len(paths), say("reading", lang, vi="đang đọc")) as steps:
+        for path in paths:
+            steps.describe(say(f"reading {path}", lang, vi=f"đang đọc {path}"))
+            try:
+                subs.append((path, read_submission(path)))
+            except ReadError as exc:
+                unreadable.append(str(exc))
+            steps.step()
+        if unreadable:
+            for text in unreadable[:-1]:
+                message(f"chitieu: error: {text}")
+            raise CliUsageError(unreadable[-1])
+        checked = []
+        for path, sub in subs:
+            steps.describe(say(f"checking {path}", lang, vi=f"đang kiểm tra {path}"))
+            checked.append(Checked(path, validate(sub, max_examples=args.max_examples)))
+            steps.step()
+    emit(render(args.format, checked, lang), args.output, lang=lang)
+    return int(ExitCode.OK if all(c.report.valid for c in checked) else ExitCode.DATA_PROBLEMS)

@@ -1,0 +1,519 @@
+"""The child population of a period, computed once and shared by every indicator.
+
+:class:`Register` holds, for every child of the register, the age in completed
+years at the reference date, whether the child is in the stock on that date,
+and the category codes of every child-level dimension (sex, ethnicity,
+disability, commune, urban/rural). :func:`child_events` does the same for the
+rows of an event table (injuries, abuse victims), which may name children not
+on the register.
+
+Stock rule (``../shared/guides/semantics.md``): a child is in the stock at the
+reference date when
+
+- the birth date is on or before the reference date and the age is under 16
+  (a missing birth date keeps the child, in age group ``unknown``);
+- the entry date, if any, is on or before the reference date;
+- the child has not left the register: no exit date on or before the
+  reference date, and no exit reason recorded without an exit date (the
+  register says the child left; without a date the child is not counted).
+
+Attribution: a child belongs to the commune recorded on the register. An
+event belongs by default to the child's commune of residence (the register's
+commune); a child not on the register (``registered_here`` false, or an id the
+register does not know) is attributed to the event's commune, with the sex and
+birth date written on the event row. ``attribution="event"`` attributes every
+event to the event's commune.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chitieu.codelists import codes
+from chitieu.indicators.kernel import UNKNOWN, Axis, Rows, encode, unique_pairs
+from chitieu.periods import age_in_years
+
+if TYPE_CHECKING:  # pragma: no cover
+    from chitieu.compute import Context
+
+__all__ = [
+    "ADULT_AGE",
+    "CHILD_DIMENSIONS",
+    "DEFAULT_AGE_BANDS",
+    "ChildEvents",
+    "Register",
+    "age_axis",
+    "age_group_codes",
+    "child_events",
+    "codelist_axis",
+    "commune_index",
+    "commune_label_set",
+    "commune_labels",
+    "distinct_children",
+    "distinct_units",
+    "normalise_bands",
+]
+
+#: A person is a child under this age (Law on Children 2016, Art. 1).
+ADULT_AGE = 16
+
+#: Default age bands (lower bounds, completed years): 0-5, 6-9, 10-13, 14-15,
+#: as in the MOLISA child injury form (``../shared/spec/record-forms-and-figures.md``).
+#: Pass ``age_bands=(0, 6, 11)`` (or any increasing lower bounds from 0) to change them.
+DEFAULT_AGE_BANDS: tuple[int, ...] = (0, 6, 10, 14)
+
+#: Dimensions that describe a child (the rest describe an event).
+CHILD_DIMENSIONS = ("commune", "sex", "age_group", "ethnicity", "urban_rural", "disability")
+
+# Code lists that carry their own "unknown" code: missing values go there.
+_OWN_UNKNOWN = {
+    "sex": "U",
+    "ethnicity": "99",
+    "disability": "UNKNOWN",
+    "injury_place": "UNKNOWN",
+    "injury_outcome": "UNKNOWN",
+    "abuse_setting": "UNKNOWN",
+}
+
+
+def codelist_axis(dimension: str, codelist_name: str, *, multi: bool = False) -> Axis:
+    """The axis of a code-list dimension, with its unknown category last or own.
+
+    >>> codelist_axis("sex", "sex").categories
+    ('M', 'F', 'U')
+    >>> codelist_axis("group", "special_circumstance_group", multi=True).categories[-1]
+    'unknown'
+    """
+    cats = codes(codelist_name)
+    if codelist_name not in _OWN_UNKNOWN:
+        cats = (*cats, UNKNOWN)
+    return Axis(dimension, tuple(cats), multi)
+
+
+def unknown_of(axis: Axis) -> str:
+    """The category that missing values of *axis* go to."""
+    own = {"sex": "U", "ethnicity": "99", "disability": "UNKNOWN"}
+    for cat in (own.get(axis.name), "UNKNOWN", UNKNOWN):
+        if cat is not None and cat in axis.categories:
+            return cat
+    raise ValueError(f"axis {axis.name!r} has no unknown category")
+
+
+def normalise_bands(bands: Sequence[int] | None) -> tuple[int, ...]:
+    """Check age bands given as increasing lower bounds starting at 0.
+
+    >>> normalise_bands([0, 6, 11])
+    (0, 6, 11)
+    >>> normalise_bands([3, 6])
+    Traceback (most recent call last):
+    ...
+    ValueError: age_bands must be increasing whole numbers starting at 0 and below 16, found (3, 6)
+    """
+    if bands is None:
+        return DEFAULT_AGE_BANDS
+    try:
+        out = tuple(int(b) for b in bands)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"age_bands must be a sequence of whole numbers, found {bands!r}"
+        ) from None
+    ok = (
+        len(out) > 0
+        and out[0] == 0
+        and all(a < b for a, b in itertools.pairwise(out))
+        and out[-1] < ADULT_AGE
+        and all(float(b) == float(int(b)) for b in bands)
+    )
+    if not ok:
+        raise ValueError(
+            "age_bands must be increasing whole numbers starting at 0 and below 16, "
+            f"found {tuple(bands)!r}"
+        )
+    return out
+
+
+def age_axis(bands: Sequence[int] | None = None) -> Axis:
+    """Axis of age groups for *bands*: labels ``"0-5"``, ``"6-9"``, ..., then ``unknown``.
+
+    >>> age_axis().categories
+    ('0-5', '6-9', '10-13', '14-15', 'unknown')
+    """
+    lows = normalise_bands(bands)
+    highs = (*[b - 1 for b in lows[1:]], ADULT_AGE - 1)
+    labels = tuple(
+        f"{lo}-{hi}" if hi > lo else f"{lo}" for lo, hi in zip(lows, highs, strict=False)
+    )
+    return Axis("age_group", (*labels, UNKNOWN))
+
+
+def age_group_codes(age: np.ndarray, bands: Sequence[int] | None = None) -> np.ndarray:
+    """Code of each age's band; missing, negative or adult ages get ``unknown``.
+
+    >>> age_group_codes(np.array([0.0, 5, 6, 15, 16, np.nan])).tolist()
+    [0, 0, 1, 3, 4, 4]
+    """
+    lows = np.asarray(normalise_bands(bands), dtype=np.float64)
+    out = np.searchsorted(lows, age, side="right").astype(np.int64) - 1
+    bad = np.isnan(age) | (age < 0) | (age >= ADULT_AGE)
+    out[bad] = len(lows)
+    return out
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """*values* as an Arrow ``large_string`` array (missing stays null)."""
+    arr = pa.array(pd.Series(values, copy=False).astype("str").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
+def commune_labels(code: pd.Series, version: pd.Series) -> pd.Series:
+    """``"code|version"`` labels (a ``str`` Series); a missing commune code gives ``unknown``.
+
+    >>> commune_labels(pd.Series(["07774", None]), pd.Series(["2008", "2008"])).tolist()
+    ['07774|2008', 'unknown']
+    """
+    c = pa.array(pd.Series(code, copy=False).astype("str").array).cast(pa.large_string())
+    v = pa.array(pd.Series(version, copy=False).astype("str").array).cast(pa.large_string())
+    joined = pc.binary_join_element_wise(c, v.fill_null(""), pa.scalar("|", pa.large_string()))
+    blank = pc.equal(pc.utf8_trim_whitespace(c), "").fill_null(True)
+    labels = pc.if_else(blank, pa.scalar(UNKNOWN, pa.large_string()), joined)
+    return pd.Series(pd.arrays.ArrowStringArray(labels.cast(pa.large_string())), dtype="str")
+
+
+def _distinct_labels(code: pd.Series, version: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Distinct commune labels of the rows and, per row, the index of its label.
+
+    Dictionary-encodes code and version separately (no million joined strings).
+    """
+    c = pc.dictionary_encode(_arrow_text(code))
+    v = pc.dictionary_encode(_arrow_text(version).fill_null(""))
+    ci = c.indices.to_numpy(zero_copy_only=False)
+    ci = np.where(np.isnan(ci.astype(np.float64)), -1, ci).astype(np.int64)
+    vi = np.asarray(v.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    width = max(len(v.dictionary), 1)
+    pair = np.where(ci >= 0, ci * width + vi, -1)
+    uniq, inverse = np.unique(pair, return_inverse=True)
+    cd = c.dictionary.to_pylist()
+    vd = v.dictionary.to_pylist()
+    codes_u = pd.Series([cd[p // width] if p >= 0 else None for p in uniq], dtype="str")
+    versions_u = pd.Series([vd[p % width] if p >= 0 else "" for p in uniq], dtype="str")
+    return commune_labels(codes_u, versions_u), inverse.reshape(-1)
+
+
+def commune_index(code: pd.Series, version: pd.Series, categories: Sequence[str]) -> np.ndarray:
+    """Position of each row's commune in *categories* (``unknown`` when absent).
+
+    >>> commune_index(pd.Series(["2", None, "1"]), pd.Series(["2008"] * 3),
+    ...               ("1|2008", "2|2008", "unknown")).tolist()
+    [1, 2, 0]
+    """
+    labels, inverse = _distinct_labels(code, version)
+    return encode(labels, categories)[inverse] if len(inverse) else np.zeros(0, dtype=np.int64)
+
+
+def commune_label_set(code: pd.Series, version: pd.Series) -> set[str]:
+    """The distinct commune labels of the rows."""
+    labels, _ = _distinct_labels(code, version)
+    return set(labels.tolist())
+
+
+class Register:
+    """Every child of the register with the codes of the child-level dimensions.
+
+    Built once per :class:`chitieu.compute.Context` (that is, per submission
+    and period). A ``child_id`` listed twice keeps its first row (validation
+    reports the duplicate).
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        children = ctx.data.children
+        ids = children["child_id"].astype("str")
+        arrow_ids = _arrow_text(ids)
+        if len(pc.unique(arrow_ids)) != len(arrow_ids):
+            first = ~ids.duplicated(keep="first").to_numpy()
+            children = children.loc[first]
+            ids = ids.loc[first]
+        ref = ctx.period.reference_date
+        self.n = len(children)
+        #: Child ids of the register (Arrow, unique).
+        self.ids = _arrow_text(ids)
+        self._data = ctx.data
+        self._universe: tuple[pa.Array, np.ndarray] | None = None
+        self.birth = pd.Series(children["birth_date"].to_numpy(), copy=False)
+        self.age = age_in_years(self.birth, ref)
+        ref64 = np.datetime64(ref, "D")
+        birth_missing = np.isnan(self.age)
+        alive = np.ones(self.n, dtype=bool)
+        if "exit_date" in children:
+            exit_d = np.asarray(pd.to_datetime(children["exit_date"]), dtype="datetime64[D]")
+            alive &= np.isnat(exit_d) | (exit_d > ref64)
+            if "exit_reason" in children:
+                reason = children["exit_reason"].notna().to_numpy()
+                alive &= ~(reason & np.isnat(exit_d))
+        entered = np.ones(self.n, dtype=bool)
+        if "entry_date" in children:
+            entry_d = np.asarray(pd.to_datetime(children["entry_date"]), dtype="datetime64[D]")
+            entered = np.isnat(entry_d) | (entry_d <= ref64)
+        young = birth_missing | ((self.age >= 0) & (self.age < ADULT_AGE))
+        self.in_stock = alive & entered & young
+        self.stock_index = np.flatnonzero(self.in_stock)
+
+        self.axes: dict[str, Axis] = {
+            "sex": codelist_axis("sex", "sex"),
+            "ethnicity": codelist_axis("ethnicity", "ethnicity"),
+            "disability": codelist_axis("disability", "disability"),
+            "commune": ctx.commune_axis,
+            "urban_rural": codelist_axis("urban_rural", "urban_rural"),
+        }
+        self.codes: dict[str, np.ndarray] = {
+            name: encode(children[name], self.axes[name].categories, unknown_of(self.axes[name]))
+            if name in children
+            else np.full(self.n, self.axes[name].categories.index(unknown_of(self.axes[name])))
+            for name in ("sex", "ethnicity", "disability")
+        }
+        commune = commune_index(
+            children["commune_code"], children["division_version"], ctx.commune_axis.categories
+        )
+        self.codes["commune"] = commune
+        self.codes["urban_rural"] = ctx.commune_urban_rural[commune]
+        #: True where the birth is known to be registered (unknown counts as not known).
+        self.birth_registered = (
+            children["birth_registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            if "birth_registered" in children
+            else np.zeros(self.n, dtype=bool)
+        )
+        #: The register frame (one row per child id).
+        self.frame = children
+        self._stock_rows: dict[tuple[int, ...], Rows] = {}
+
+    def _id_universe(self) -> tuple[pa.Array, np.ndarray]:
+        """Every child id the event tables name, and its register position (or -1).
+
+        One hash of the (small) set of ids named by events, probed once by the
+        register: much cheaper than hashing a million register ids.
+        """
+        if self._universe is None:
+            named = [
+                _arrow_text(frame["child_id"])
+                for name, frame in self._data.tables()
+                if name != "children" and "child_id" in frame and len(frame)
+            ]
+            universe = (
+                pc.unique(pa.concat_arrays(named).drop_null())
+                if named
+                else pa.array([], type=pa.large_string())
+            )
+            hit = pc.index_in(self.ids, value_set=universe).to_numpy(zero_copy_only=False)
+            hit = np.where(np.isnan(hit.astype(np.float64)), -1, hit).astype(np.int64)
+            where = np.full(len(universe), -1, dtype=np.int64)
+            rows = np.flatnonzero(hit >= 0)
+            where[hit[rows]] = rows
+            self._universe = (universe, where)
+        return self._universe
+
+    def lookup(self, child_ids: pd.Series) -> np.ndarray:
+        """Register positions of *child_ids* (-1 where the id is not on the register)."""
+        arr = _arrow_text(child_ids)
+        universe, where = self._id_universe()
+        idx = pc.index_in(arr, value_set=universe).to_numpy(zero_copy_only=False)
+        found = ~np.isnan(idx.astype(np.float64))
+        out = np.full(len(arr), -1, dtype=np.int64)
+        out[found] = where[idx[found].astype(np.int64)]
+        if not found.all():  # ids outside the event tables: look them up directly
+            rest = np.flatnonzero(
+                ~found & ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False))
+            )
+            if len(rest):
+                direct = pc.index_in(arr.take(pa.array(rest)), value_set=self.ids)
+                d = direct.to_numpy(zero_copy_only=False).astype(np.float64)
+                out[rest] = np.where(np.isnan(d), -1, d).astype(np.int64)
+        return out
+
+    def stock(self, age_bands: Sequence[int] | None = None) -> Rows:
+        """The children in the stock at the reference date, one unit each (cached per bands)."""
+        bands = normalise_bands(age_bands)
+        if bands not in self._stock_rows:
+            idx = self.stock_index
+            row_codes = {name: arr[idx] for name, arr in self.codes.items()}
+            row_codes["age_group"] = age_group_codes(self.age[idx], bands)
+            self._stock_rows[bands] = Rows(len(idx), row_codes)
+        return self._stock_rows[bands]
+
+    def stock_positions(self) -> np.ndarray:
+        """Map register position -> stock unit (-1 when not in the stock)."""
+        out = np.full(self.n, -1, dtype=np.int64)
+        out[self.stock_index] = np.arange(len(self.stock_index))
+        return out
+
+
+@dataclass
+class ChildEvents:
+    """Rows of an event table in the period, resolved to children.
+
+    ``key`` identifies the child (distinct children share a key), ``order`` is
+    the order of the rows by date then id (so "the child's first event" is
+    well defined), ``codes`` holds the child-level codes taken from the
+    register or the event row, with the age group at the event date.
+    """
+
+    n: int
+    key: np.ndarray
+    order: np.ndarray
+    age: np.ndarray
+    codes: dict[str, np.ndarray]
+    frame: pd.DataFrame
+
+    def select(self, mask: np.ndarray) -> ChildEvents:
+        """The rows where *mask* is true, keeping their order."""
+        idx = np.flatnonzero(mask)
+        new_pos = np.full(self.n, -1, dtype=np.int64)
+        new_pos[idx] = np.arange(len(idx))
+        order = new_pos[self.order[mask[self.order]]]
+        return ChildEvents(
+            len(idx),
+            self.key[idx],
+            order,
+            self.age[idx],
+            {k: v[idx] for k, v in self.codes.items()},
+            self.frame.iloc[idx],
+        )
+
+
+def child_events(
+    ctx: Context,
+    frame: pd.DataFrame,
+    *,
+    date_column: str,
+    id_column: str,
+    attribution: str = "residence",
+    age_bands: Sequence[int] | None = None,
+) -> ChildEvents:
+    """Resolve the rows of *frame* dated inside the period to children.
+
+    *frame* needs ``child_id``, *date_column*, ``commune_code``,
+    ``division_version`` and optionally ``registered_here``, ``sex``,
+    ``birth_date``. Rows whose child is 16 or older at the event date (or born
+    after it) are not about a child and are left out; validation reports them.
+    """
+    if attribution not in ("residence", "event"):
+        raise ValueError(f"attribution must be 'residence' or 'event', found {attribution!r}")
+    reg = ctx.register
+    in_period = ctx.period.contains(frame[date_column])
+    rows = frame.loc[in_period]
+    pos = reg.lookup(rows["child_id"])
+    if "registered_here" in rows:
+        not_here = rows["registered_here"].eq(False).fillna(False).to_numpy(dtype=bool)
+        pos = np.where(not_here, -1, pos)
+    known = pos >= 0
+    safe = np.where(known, pos, 0)
+    event_birth = (
+        pd.to_datetime(rows["birth_date"]).to_numpy(dtype="datetime64[us]")
+        if "birth_date" in rows
+        else np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[us]")
+    )
+    reg_birth = reg.birth.to_numpy(dtype="datetime64[us]")[safe] if reg.n else event_birth
+    birth = np.where(known, reg_birth, event_birth)
+    when = rows[date_column].to_numpy(dtype="datetime64[us]")
+    age = age_in_years(pd.Series(birth), pd.Series(when))
+    child_row = np.isnan(age) | ((age >= 0) & (age < ADULT_AGE))
+    if not child_row.all():
+        rows, pos, known, safe, age, when = (
+            rows.loc[child_row],
+            pos[child_row],
+            known[child_row],
+            safe[child_row],
+            age[child_row],
+            when[child_row],
+        )
+    sex_axis = reg.axes["sex"]
+    ev_sex = (
+        encode(rows["sex"], sex_axis.categories, "U")
+        if "sex" in rows
+        else np.full(len(rows), sex_axis.categories.index("U"))
+    )
+    reg_codes = reg.codes
+    codes_: dict[str, np.ndarray] = {
+        "sex": np.where(known, reg_codes["sex"][safe] if reg.n else ev_sex, ev_sex),
+    }
+    for name in ("ethnicity", "disability"):
+        axis = reg.axes[name]
+        unknown_code = axis.categories.index(unknown_of(axis))
+        codes_[name] = np.where(
+            known, reg_codes[name][safe] if reg.n else unknown_code, unknown_code
+        )
+    event_commune = commune_index(
+        rows["commune_code"], rows["division_version"], ctx.commune_axis.categories
+    )
+    if attribution == "event":
+        commune = event_commune
+    else:
+        commune = np.where(
+            known, reg_codes["commune"][safe] if reg.n else event_commune, event_commune
+        )
+    codes_["commune"] = commune
+    codes_["urban_rural"] = ctx.commune_urban_rural[commune]
+    codes_["age_group"] = age_group_codes(age, age_bands)
+    # Distinct children: register position, or a key of their own for the others.
+    other_ids = rows["child_id"].astype("str").to_numpy(dtype=object)
+    other_key = pd.factorize(np.where(known, "", other_ids))[0]
+    key = np.where(known, pos, reg.n + other_key)
+    ids_rank = pd.factorize(rows[id_column].astype("str").to_numpy(dtype=object), sort=True)[0]
+    order = np.lexsort((ids_rank, when.astype(np.int64)))
+    return ChildEvents(len(rows), key.astype(np.int64), order, age, codes_, rows)
+
+
+def distinct_units(
+    key: np.ndarray,
+    order: np.ndarray,
+    unit_codes: dict[str, np.ndarray],
+    event_dims: dict[str, tuple[np.ndarray, int]],
+    multi_pairs: dict[str, tuple[np.ndarray, np.ndarray, int]] | None = None,
+) -> tuple[Rows, np.ndarray]:
+    """One unit per distinct *key* (children, cases, violators).
+
+    Unit-level codes (``unit_codes``) come from the unit's first row in
+    *order*. Row-level codes (``event_dims``: codes per row and number of
+    categories) become multi-response pairs. ``multi_pairs`` gives pairs
+    ``(row, code)`` of dimensions already multi per row. Returns the rows and
+    the unit of each input row.
+    """
+    ordered_keys = key[order]
+    uniq, first_in_order = np.unique(ordered_keys, return_index=True)
+    first_rows = order[first_in_order]
+    unit_of_row = np.searchsorted(uniq, key).astype(np.int64)
+    rows = Rows(len(uniq), {name: arr[first_rows] for name, arr in unit_codes.items()})
+    for name, (arr, width) in event_dims.items():
+        rows.multi[name] = unique_pairs(unit_of_row, arr, width)
+    for name, (row, code, width) in (multi_pairs or {}).items():
+        rows.multi[name] = unique_pairs(unit_of_row[row], code, width)
+    return rows, unit_of_row
+
+
+def distinct_children(
+    events: ChildEvents,
+    event_dims: dict[str, tuple[np.ndarray, int]],
+    multi_pairs: dict[str, tuple[np.ndarray, np.ndarray, int]] | None = None,
+) -> tuple[Rows, np.ndarray]:
+    """One unit per distinct child of *events* (see :func:`distinct_units`).
+
+    Child-level codes come from the child's first event in the period (by
+    date, then event id); event-level codes are multi-response: a child
+    injured at home and at school counts once in each place.
+    """
+    child_codes = {k: v for k, v in events.codes.items() if k not in event_dims}
+    return distinct_units(events.key, events.order, child_codes, event_dims, multi_pairs)
+
+
+def reference(ctx: Context) -> date:
+    """The reference date of the context's period."""
+    return ctx.period.reference_date
