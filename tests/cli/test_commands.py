@@ -254,3 +254,30 @@ def test_report_allow_invalid_note_is_on_the_excel_cover(
     cover = book[book.sheetnames[0]]
     texts = [str(c.value) for row in cover.iter_rows(max_row=40) for c in row if c.value]
     assert "đã bỏ 8 dòng có lỗi (children 5, injuries 2, units 1)" in texts
+
+
+def test_terminal_gets_progress_on_stderr_and_results_stay_on_stdout(
+    capsys: pytest.CaptureFixture[str], valid_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("rich")
+    import chitieu.cli._common as common
+
+    monkeypatch.setattr(common, "_stderr_is_terminal", lambda: True)
+    code, out, _ = run(capsys, "validate", str(valid_folder), "-f", "json")
+    assert code == 0
+    assert json.loads(out)["valid"] is True  # the bar never reaches standard output
+
+
+def test_rich_table_on_a_terminal_has_every_indicator(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("rich")
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(capsys, "indicators", "--lang", "en")
+    assert code == 0
+    assert "─" in out or "━" in out  # drawn by rich
+    for indicator_id in list_indicators()["id"]:
+        assert indicator_id in out

@@ -27,6 +27,7 @@ __all__ = [
     "emit",
     "format_table",
     "message",
+    "print_table",
     "progress",
     "rich_available",
     "say",
@@ -258,7 +259,9 @@ def print_table(
 
         table = Table(title=title, title_justify="left")
         for i, h in enumerate(headers):
-            table.add_column(h, justify="right" if align and align[i] == "r" else "left")
+            table.add_column(
+                h, justify="right" if align and align[i] == "r" else "left", no_wrap=i == 0
+            )
         for row in rows:
             table.add_row(*("" if c is None else str(c) for c in row))
         Console(file=sys.stdout).print(table)

@@ -7,7 +7,14 @@ import json
 import math
 from typing import Any
 
-from chitieu.cli._common import ExitCode, add_lang_option, add_output_option, emit, format_table
+from chitieu.cli._common import (
+    ExitCode,
+    add_lang_option,
+    add_output_option,
+    emit,
+    format_table,
+    print_table,
+)
 
 __all__ = ["register", "run"]
 
@@ -73,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
             )
             for r in frame.to_dict("records")
         ]
+        if args.output is None:
+            print_table(rows, headers)  # a rich table on a terminal
+            return int(ExitCode.OK)
         text = format_table(rows, headers)
     emit(text, args.output, lang=args.lang)
     return int(ExitCode.OK)

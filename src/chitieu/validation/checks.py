@@ -435,7 +435,8 @@ class _Run:
             child = f["child_id"]
             elsewhere = _elsewhere(f)
             if register_usable:
-                mask = child.notna().to_numpy() & ~isin(child, ids) & ~elsewhere
+                known = birth_by_id.index.get_indexer(child.to_numpy()) >= 0
+                mask = child.notna().to_numpy() & ~known & ~elsewhere
                 self.flag(
                     "unknown-child",
                     table,
