@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.extensions import register_check_method
+from pandera.api.extensions import register_check_method
 
 from chitieu.codelists import codes
 

@@ -435,7 +435,7 @@ class _Run:
             child = f["child_id"]
             elsewhere = _elsewhere(f)
             if register_usable:
-                known = birth_by_id.index.get_indexer(child.to_numpy()) >= 0
+                known = birth_by_id.index.get_indexer(pd.Index(child)) >= 0
                 mask = child.notna().to_numpy() & ~known & ~elsewhere
                 self.flag(
                     "unknown-child",
@@ -616,7 +616,7 @@ def _lookup_dates(keys: pd.Series, dates: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=keys.index, dtype="datetime64[us]")
     if dates.empty or keys.empty:
         return out
-    pos = dates.index.get_indexer(keys.to_numpy())
+    pos = dates.index.get_indexer(pd.Index(keys))
     hit = pos >= 0
     values = dates.to_numpy().astype("datetime64[us]")
     out.iloc[np.flatnonzero(hit)] = values[pos[hit]]
@@ -642,7 +642,8 @@ def _subset(values: Any, idx: np.ndarray) -> np.ndarray:
         if pd.api.types.is_datetime64_any_dtype(part):
             part = part.dt.strftime("%Y-%m-%d")
         return part.astype(object).to_numpy()
-    return np.asarray(values, dtype=object)[idx]
+    out: np.ndarray = np.asarray(values, dtype=object)[idx]
+    return out
 
 
 def _add_years(dates: pd.Series, years: int) -> pd.Series:

@@ -269,7 +269,9 @@ class ValidationReport:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Iterate over the problems shown in detail, as dicts."""
-        yield from self.errors.astype(object).where(self.errors.notna(), None).to_dict("records")
+        records = self.errors.astype(object).where(self.errors.notna(), None).to_dict("records")
+        for record in records:
+            yield {str(k): v for k, v in record.items()}
 
     @property
     def problems(self) -> list[dict[str, Any]]:
