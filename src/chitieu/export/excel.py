@@ -259,9 +259,13 @@ def _family_frame(
         ],
         dtype=object,
     )
+    def _code_label(c: object, ok: object) -> str:
+        if not (isinstance(c, str) and c):
+            return "chưa có mã chính thức" if lang == "vi" else "no official code known"
+        return c + ("" if bool(ok) else (" (chưa xác nhận)" if lang == "vi" else " (unconfirmed)"))
+
     code_text = {
-        i: (str(c) if isinstance(c, str) and c else "")
-        + ("" if bool(ok) else (" (chưa xác nhận)" if lang == "vi" else " (unconfirmed)"))
+        i: _code_label(c, ok)
         for i, c, ok in zip(meta["id"], meta["code"], meta["code_confirmed"], strict=False)
     }
     breakdown_labels = {"total": _one(_TOTAL, lang)} | {
