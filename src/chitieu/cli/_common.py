@@ -82,6 +82,17 @@ def default_lang() -> Lang:
     return "en" if value.startswith("en") else "vi"
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (``100_000`` and ``100,000`` accepted)."""
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
+    return value
+
+
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
     """``--lang vi|en``: the language of messages and labels (default ``vi``)."""
     parser.add_argument(

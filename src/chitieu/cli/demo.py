@@ -11,7 +11,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chitieu.cli._common import ExitCode, Lang, add_lang_option, emit, message, progress, say
+from chitieu.cli._common import (
+    ExitCode,
+    Lang,
+    add_lang_option,
+    emit,
+    message,
+    positive_int,
+    progress,
+    say,
+)
 
 __all__ = ["DEFAULT_CHILDREN", "DEFAULT_OUT", "register", "run"]
 
@@ -19,16 +28,6 @@ DEFAULT_CHILDREN = 4_500
 DEFAULT_OUT = Path("chitieu-demo")
 DEFAULT_YEAR = 2024
 DATA_FOLDER = "du-lieu"
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
-    return value
 
 
 def register(
@@ -55,7 +54,7 @@ def register(
     )
     parser.add_argument(
         "--children",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_CHILDREN,
         metavar="N",
         help=f"children on the register (default {DEFAULT_CHILDREN:,}: one commune; "
@@ -63,7 +62,7 @@ def register(
     )
     parser.add_argument(
         "--communes",
-        type=_positive,
+        type=positive_int,
         default=None,
         metavar="K",
         help="spread the children over K communes (default: one per 4,500 children)",

@@ -17,6 +17,7 @@ from chitieu.cli._common import (
     add_output_option,
     emit,
     message,
+    positive_int,
     progress,
     say,
 )
@@ -27,16 +28,6 @@ from chitieu.io.headers import TABLE_SUFFIXES
 __all__ = ["register", "run"]
 
 DEFAULT_MAX_EXAMPLES = 20
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
-    return value
 
 
 def register(
@@ -64,7 +55,7 @@ def register(
     )
     parser.add_argument(
         "--max-examples",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_MAX_EXAMPLES,
         metavar="N",
         help=f"problems listed in detail per code, table and column (default {DEFAULT_MAX_EXAMPLES}); "
