@@ -28,7 +28,11 @@ __all__ = ["THANG_2024", "Plan", "Target", "evaluate"]
 
 Op = Literal["<", "<=", ">=", ">", "=="]
 _OPS: dict[str, Callable[[float, float], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">=": operator.ge, ">": operator.gt, "==": operator.eq,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "==": operator.eq,
 }
 
 
@@ -48,6 +52,7 @@ class Target:
     text_en: str
     reference: float | None = None
     reference_source: str = ""
+    reference_source_vi: str = ""
     implausible_ratio: float = 5.0
 
     def __post_init__(self) -> None:
@@ -75,26 +80,54 @@ THANG_2024 = Plan(
     unit_name="Thị trấn Thắng",
     source="UBND thị trấn Thắng, Kế hoạch .../KH-UBND, tháng 02/2024, mục II",
     targets=(
-        Target("special_circumstances", "<", 2.0,
-               "Giảm tỷ lệ trẻ em có hoàn cảnh đặc biệt xuống còn dưới 2% tổng số trẻ em",
-               "Children in special circumstances under 2% of all children"),
-        Target("special_circumstances_supported", ">=", 96.0,
-               "Duy trì 96% trở lên trẻ em có hoàn cảnh đặc biệt được chăm sóc",
-               "96% or more of children in special circumstances cared for"),
-        Target("injury_rate", "<", 3.0,
-               "Giảm tỷ suất trẻ em bị tai nạn, thương tích còn dưới 3/1.000 trẻ em",
-               "Child injury rate under 3 per 1,000 children",
-               reference=5.5, reference_source="National Action Programme 2021-2030, 2025 target: 550 per 100,000"),
-        Target("injury_death_rate", "<", 2.0,
-               "Giảm tỷ suất trẻ em tử vong do tai nạn, thương tích xuống còn dưới 2/1.000 trẻ em",
-               "Child injury death rate under 2 per 1,000 children",
-               reference=0.16, reference_source="National Action Programme 2021-2030, 2025 target: 16 per 100,000"),
-        Target("consulted_children", ">=", 20.0,
-               "Có khoảng 20% trẻ em từ 7 tuổi trở lên được hỏi ý kiến về các vấn đề của trẻ em",
-               "About 20% of children aged 7 and over consulted on matters concerning children"),
-        Target("child_friendly_communes", ">=", 100.0,
-               "Duy trì thị trấn Thắng đạt tiêu chuẩn xã, thị trấn phù hợp với trẻ em",
-               "Thắng town keeps the child-friendly commune standard"),
+        Target(
+            "special_circumstances",
+            "<",
+            2.0,
+            "Giảm tỷ lệ trẻ em có hoàn cảnh đặc biệt xuống còn dưới 2% tổng số trẻ em",
+            "Children in special circumstances under 2% of all children",
+        ),
+        Target(
+            "special_circumstances_supported",
+            ">=",
+            96.0,
+            "Duy trì 96% trở lên trẻ em có hoàn cảnh đặc biệt được chăm sóc",
+            "96% or more of children in special circumstances cared for",
+        ),
+        Target(
+            "injury_rate",
+            "<",
+            3.0,
+            "Giảm tỷ suất trẻ em bị tai nạn, thương tích còn dưới 3/1.000 trẻ em",
+            "Child injury rate under 3 per 1,000 children",
+            reference=5.5,
+            reference_source="National Action Programme 2021-2030, 2025 target: 550 per 100,000",
+            reference_source_vi="Chương trình hành động quốc gia vì trẻ em 2021-2030, mục tiêu 2025: 550/100.000",
+        ),
+        Target(
+            "injury_death_rate",
+            "<",
+            2.0,
+            "Giảm tỷ suất trẻ em tử vong do tai nạn, thương tích xuống còn dưới 2/1.000 trẻ em",
+            "Child injury death rate under 2 per 1,000 children",
+            reference=0.16,
+            reference_source="National Action Programme 2021-2030, 2025 target: 16 per 100,000",
+            reference_source_vi="Chương trình hành động quốc gia vì trẻ em 2021-2030, mục tiêu 2025: 16/100.000",
+        ),
+        Target(
+            "consulted_children",
+            ">=",
+            20.0,
+            "Có khoảng 20% trẻ em từ 7 tuổi trở lên được hỏi ý kiến về các vấn đề của trẻ em",
+            "About 20% of children aged 7 and over consulted on matters concerning children",
+        ),
+        Target(
+            "child_friendly_communes",
+            ">=",
+            100.0,
+            "Duy trì thị trấn Thắng đạt tiêu chuẩn xã, thị trấn phù hợp với trẻ em",
+            "Thắng town keeps the child-friendly commune standard",
+        ),
     ),
     notes=("The plan's 'about 20%' consultation target is evaluated as 20% or more.",),
 )
@@ -128,7 +161,7 @@ def evaluate(
     -------
     DataFrame
         ``indicator_id, target_vi, target_en, op, target, value, numerator,
-        denominator, met, note``. ``met`` is missing when the value cannot be
+        denominator, met, note, note_vi``. ``met`` is missing when the value cannot be
         computed (no children in the denominator, or data not in the submission),
         and ``note`` says why.
     """
@@ -138,9 +171,17 @@ def evaluate(
     rows = []
     for t in plan.targets:
         row: dict[str, Any] = {
-            "indicator_id": t.indicator_id, "target_vi": t.text_vi, "target_en": t.text_en,
-            "op": t.op, "target": t.value, "value": math.nan, "numerator": math.nan,
-            "denominator": math.nan, "met": pd.NA, "note": "",
+            "indicator_id": t.indicator_id,
+            "target_vi": t.text_vi,
+            "target_en": t.text_en,
+            "op": t.op,
+            "target": t.value,
+            "value": math.nan,
+            "numerator": math.nan,
+            "denominator": math.nan,
+            "met": pd.NA,
+            "note": "",
+            "note_vi": "",
         }
         try:
             if unit_code is None:
@@ -151,23 +192,33 @@ def evaluate(
                 if res.empty:
                     raise ChitieuError(f"unit {unit_code} has no rows for {t.indicator_id}")
             first = res.iloc[0]
-            row.update(value=float(first["value"]), numerator=float(first["numerator"]),
-                       denominator=float(first["denominator"]))
+            row.update(
+                value=float(first["value"]),
+                numerator=float(first["numerator"]),
+                denominator=float(first["denominator"]),
+            )
         except DataNotAvailableError as exc:
             row["note"] = f"not computable from this submission: {exc}"
+            row["note_vi"] = f"không tính được từ bộ dữ liệu này: {exc}"
         except ChitieuError as exc:
-            row["note"] = str(exc)
+            row["note"] = row["note_vi"] = str(exc)
         value = row["value"]
         if not (isinstance(value, float) and math.isnan(value)):
             row["met"] = bool(_OPS[t.op](value, t.value))
         elif not row["note"]:
             row["note"] = "no value: the denominator is zero"
+            row["note_vi"] = "không có giá trị: mẫu số bằng 0"
         if t.reference:
             ratio = t.value / t.reference
             if ratio >= t.implausible_ratio or ratio <= 1 / t.implausible_ratio:
                 row["note"] = (row["note"] + "; " if row["note"] else "") + (
                     f"the target ({_fmt(t.value)}) is {ratio:,.1f} times the reference "
                     f"{_fmt(t.reference)} ({t.reference_source}): meeting it says little"
+                )
+                row["note_vi"] = (row["note_vi"] + "; " if row["note_vi"] else "") + (
+                    f"chỉ tiêu kế hoạch ({_fmt(t.value)}) gấp {ratio:,.1f} lần mức tham chiếu "
+                    f"{_fmt(t.reference)} ({t.reference_source_vi or t.reference_source}): "
+                    "đạt được cũng chưa nói lên nhiều"
                 )
         rows.append(row)
     out = pd.DataFrame(rows)

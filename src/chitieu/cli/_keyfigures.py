@@ -113,8 +113,9 @@ def key_figures(
                 met_text = say("met", lang, vi="đạt")
             else:
                 met_text = say("not met", lang, vi="chưa đạt")
-            if target.get("note"):
-                notes.append(f"{indicator_id}: {target['note']}")
+            note = target.get("note_vi" if lang == "vi" else "note")
+            if note:
+                notes.append(f"{indicator_id}: {note}")
         rows.append((name, _value_text(value, meta.kind, unit, lang), ratio, target_text, met_text))
     headers = (
         ("chỉ tiêu", "giá trị", "tử số / mẫu số", "kế hoạch", "kết quả")
