@@ -14,20 +14,11 @@ from chitieu.errors import DataNotAvailableError, UnknownIndicatorError
 from chitieu.indicators import REGISTRY, get_indicator
 from chitieu.indicators.examples import make_frame, tiny_submission
 from chitieu.report import FLAGS, TOTAL, Report, input_hash, report
+from chitieu.schemas import TABLES
 from chitieu.submission import Submission
 from chitieu.units import UNKNOWN_UNIT, DivisionVersionError
 
-ALL_TABLES = (
-    "children",
-    "circumstances",
-    "supports",
-    "consultations",
-    "injuries",
-    "abuse_cases",
-    "abuse_victims",
-    "sanctions",
-    "units",
-)
+ALL_TABLES = tuple(TABLES)
 STANDARD = ["indicator_id", "period", "level", "unit_code", "division_version", "breakdown"]
 TAIL = ["multi_response", "numerator", "denominator", "value", "units_missing", "flags"]
 

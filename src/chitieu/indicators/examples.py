@@ -39,7 +39,7 @@ from typing import Any
 
 import pandas as pd
 
-from chitieu.schemas import column_specs
+from chitieu.schemas import TABLES, column_specs
 from chitieu.submission import Submission
 
 __all__ = ["make_frame", "tiny_submission"]
@@ -341,15 +341,5 @@ def tiny_submission() -> Submission:
         sanctions=sanctions,
         units=units,
         source="chitieu.indicators.examples.tiny_submission",
-        tables_present=(
-            "children",
-            "circumstances",
-            "supports",
-            "consultations",
-            "injuries",
-            "abuse_cases",
-            "abuse_victims",
-            "sanctions",
-            "units",
-        ),
+        tables_present=tuple(TABLES),
     )
