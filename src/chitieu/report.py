@@ -126,6 +126,14 @@ FLAGS: dict[str, tuple[str, str]] = {
         "Báo cáo có số liệu theo hai danh mục đơn vị hành chính: không cộng gộp",
         "The report holds data of two division versions: do not add them",
     ),
+    "suppressed": (
+        "Số liệu bị che khi công bố (số nhỏ, hoặc để không suy ra được số nhỏ)",
+        "Count hidden for publication (a small count, or one that would reveal it)",
+    ),
+    "complementary": (
+        "Che bổ sung: số không nhỏ, che để không suy ra được số nhỏ khác",
+        "Complementary suppression: not small itself, hidden to protect a small count",
+    ),
 }
 
 _BASE = ("indicator_id", "period", "level", "unit_code", "division_version")
@@ -300,6 +308,9 @@ def _flags(
     masks["unknown_unit"] = (table["unit_code"] == UNKNOWN_UNIT).to_numpy(dtype=bool)
     masks["units_missing"] = table["units_missing"].fillna(0).to_numpy(dtype=np.int64) > 0
     masks["mixed_versions"] = np.full(len(table), mixed, dtype=bool)
+    # Set only by chitieu.disclosure.suppress, never on freshly computed rows.
+    masks["suppressed"] = np.zeros(len(table), dtype=bool)
+    masks["complementary"] = np.zeros(len(table), dtype=bool)
     bits = np.zeros(len(table), dtype=np.int64)
     names = list(FLAGS)
     for i, name in enumerate(names):
@@ -648,6 +659,11 @@ class Report:
             )
         if there == here:
             return replace(self, table=self.table.copy())
+        if self.table["flags"].str.contains("suppressed", regex=False).any():
+            raise ValueError(
+                "cannot roll up a suppressed report (hidden counts would be left out of "
+                "the sums); roll up the original report, then suppress"
+            )
         metas = self._metas()
         dims = self.dimensions
         summed = _rollup_frame(self.table, self.level, level, self.hierarchies, dims)
@@ -658,6 +674,15 @@ class Report:
         mixed = len(self.division_versions) > 1
         table = _finish_table(summed, level, dims, metas, self.small_count, mixed)
         return replace(self, table=table, level=level)
+
+    def suppress(self, k: int = 5) -> Report:
+        """The report for publication: counts 1 to ``k - 1`` hidden, and enough others.
+
+        See :func:`chitieu.disclosure.suppress`.
+        """
+        from chitieu.disclosure import suppress
+
+        return suppress(self, k=k)
 
     def with_notes(self, *notes: str) -> Report:
         """The same report with *notes* added (shown on the cover, kept in the metadata)."""

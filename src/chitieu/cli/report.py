@@ -20,6 +20,7 @@ from chitieu.cli._common import (
     add_lang_option,
     emit,
     message,
+    positive_int,
     progress,
     say,
 )
@@ -76,6 +77,19 @@ def register(
         "--allow-invalid",
         action="store_true",
         help="leave out the rows with errors instead of stopping (says how many)",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="suppress small counts before writing (counts 1 to K-1 hidden, and enough "
+        "other cells that none can be recovered); needs --out",
+    )
+    parser.add_argument(
+        "--k",
+        type=positive_int,
+        default=None,
+        metavar="K",
+        help="with --publish: the smallest count shown (default 5)",
     )
     add_lang_option(parser)
     parser.set_defaults(handler=run)
@@ -181,6 +195,13 @@ def run(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     ids = parse_indicator_ids(args.indicators)
     check_out(args.out)
+    if args.publish and args.out is None:
+        raise CliUsageError("--publish needs --out (the printed key figures are not suppressed)")
+    if args.k is not None and not args.publish:
+        raise CliUsageError("--k is the threshold of --publish; add --publish")
+    k = 5 if args.k is None else args.k
+    if k < 2:
+        raise CliUsageError(f"--k must be at least 2, found {k}")
     with progress(4, say("reading", lang, vi="đang đọc")) as steps:
         sub = read_submission(args.path)
         steps.step(say("checking", lang, vi="đang kiểm tra"))
@@ -213,6 +234,9 @@ def run(args: argparse.Namespace) -> int:
         rep = report(sub, period=period.label, level=args.level, indicators=ids)
         if note is not None:
             rep = attach_note(rep, note)
+        if args.publish:
+            rep = rep.suppress(k)
+            message(f"chitieu: {rep.notes[-1]}")
         steps.step(say("writing", lang, vi="đang ghi"))
         write_report(rep, args.out, lang)
         message(say(f"wrote {args.out}", lang, vi=f"đã ghi {args.out}"))

@@ -1,0 +1,270 @@
+"""Unit tests of chitieu.disclosure on small hand-built tables with known answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chitieu import synth
+from chitieu.cli import main
+from chitieu.disclosure import summary, suppress, suppress_levels
+from chitieu.indicators.examples import tiny_submission
+from chitieu.io.write import write_submission
+from chitieu.report import FLAGS, report
+
+NAN = float("nan")
+
+
+def table(
+    rows: list[dict[str, object]], dims: tuple[str, ...] = ("sex", "age_group")
+) -> pd.DataFrame:
+    """A report table from short rows (defaults filled in, value recomputed)."""
+    full = []
+    for row in rows:
+        item: dict[str, object] = {
+            "indicator_id": "child_population",
+            "period": "2024",
+            "level": "commune",
+            "unit_code": "00001",
+            "division_version": "2008",
+            "breakdown": "total",
+            **{d: "total" for d in dims},
+            "multi_response": False,
+            "denominator": NAN,
+            "flags": "",
+        }
+        item.update(row)
+        den = float(item["denominator"])  # type: ignore[arg-type]
+        num = float(item["numerator"])  # type: ignore[arg-type]
+        item["value"] = num if np.isnan(den) else (num / den * 100 if den else NAN)
+        full.append(item)
+    frame = pd.DataFrame(full)
+    columns = [
+        "indicator_id", "period", "level", "unit_code", "division_version", "breakdown",
+        *dims, "multi_response", "numerator", "denominator", "value", "flags",
+    ]  # fmt: skip
+    frame = frame.loc[:, columns]
+    frame.insert(len(columns) - 1, "units_missing", pd.array([pd.NA] * len(frame), dtype="Int64"))
+    return frame.astype(
+        {
+            c: "str"
+            for c in columns
+            if c not in ("multi_response", "numerator", "denominator", "value")
+        }
+    )
+
+
+def counts(frame: pd.DataFrame, column: str = "numerator") -> list[float | None]:
+    return [None if np.isnan(v) else float(v) for v in frame[column]]
+
+
+def test_single_small_cell_gets_the_smallest_non_zero_complement() -> None:
+    t = table(
+        [
+            {"numerator": 20},
+            {"breakdown": "sex", "sex": "M", "numerator": 3},
+            {"breakdown": "sex", "sex": "F", "numerator": 9},
+            {"breakdown": "sex", "sex": "U", "numerator": 8},
+            {"breakdown": "age_group", "age_group": "0-5", "numerator": 0},
+            {"breakdown": "age_group", "age_group": "6-15", "numerator": 20},
+        ]
+    )
+    out = suppress(t, k=5)
+    assert counts(out) == [20, None, 9, None, 0, 20]  # 8 is smaller than 9
+    assert out["flags"].tolist() == ["", "suppressed", "", "suppressed,complementary", "", ""]
+    assert np.isnan(out["value"].iloc[3]) and out["value"].iloc[2] == 9
+
+
+def test_threshold_is_configurable_and_zeros_are_shown() -> None:
+    t = table(
+        [
+            {"numerator": 14},
+            {"breakdown": "sex", "sex": "M", "numerator": 7},
+            {"breakdown": "sex", "sex": "F", "numerator": 7},
+            {"breakdown": "sex", "sex": "U", "numerator": 0},
+        ]
+    )
+    assert counts(suppress(t, k=5)) == [14, 7, 7, 0]
+    # k=8: both 7s are small; the zero stays.
+    assert counts(suppress(t, k=8)) == [14, None, None, 0]
+    with pytest.raises(ValueError, match="at least 2"):
+        suppress(t, k=1)
+    with pytest.raises(ValueError, match="at least 2"):
+        suppress(t, k=True)
+
+
+def test_small_total_hides_every_non_zero_category() -> None:
+    t = table(
+        [
+            {"numerator": 4},
+            {"breakdown": "sex", "sex": "M", "numerator": 4},
+            {"breakdown": "sex", "sex": "F", "numerator": 0},
+            {"breakdown": "age_group", "age_group": "0-5", "numerator": 1},
+            {"breakdown": "age_group", "age_group": "6-15", "numerator": 3},
+        ]
+    )
+    out = suppress(t)
+    assert counts(out) == [None, None, 0, None, None]
+    assert "complementary" not in ",".join(out["flags"])
+
+
+def test_denominator_of_children_is_protected_with_its_own_groups() -> None:
+    common = {"indicator_id": "special_circumstances"}
+    t = table(
+        [
+            {**common, "numerator": 2, "denominator": 30},
+            {**common, "breakdown": "sex", "sex": "M", "numerator": 2, "denominator": 12},
+            {**common, "breakdown": "sex", "sex": "F", "numerator": 0, "denominator": 15},
+            {**common, "breakdown": "sex", "sex": "U", "numerator": 0, "denominator": 3},
+        ]
+    )
+    out = suppress(t)
+    assert counts(out) == [None, None, 0, 0]
+    assert counts(out, "denominator") == [30, None, 15, None]
+    assert counts(out, "value") == [None, None, 0, None]
+    assert out["flags"].tolist() == ["suppressed", "suppressed", "", "suppressed"]
+
+
+def test_denominator_not_counting_children_is_shown() -> None:
+    t = table([{"indicator_id": "child_friendly_communes", "numerator": 2, "denominator": 3}])
+    out = suppress(t)
+    assert counts(out) == [None]
+    assert counts(out, "denominator") == [3]
+
+
+def test_sums_of_money_are_not_treated_as_counts() -> None:
+    t = table([{"indicator_id": "sanction_fines", "numerator": 3}])
+    assert counts(suppress(t)) == [3]
+
+
+def test_multi_response_rows_get_primary_suppression_only() -> None:
+    common = {"indicator_id": "special_circumstances", "breakdown": "group", "multi_response": True}
+    t = table(
+        [
+            {"indicator_id": "special_circumstances", "numerator": 12, "denominator": 50},
+            {**common, "group": "A", "numerator": 3, "denominator": 50},
+            {**common, "group": "B", "numerator": 10, "denominator": 50},
+        ],
+        dims=("group",),
+    )
+    out = suppress(t)
+    assert counts(out) == [12, None, 10]
+    assert out["flags"].tolist() == ["", "suppressed", ""]
+
+
+def hierarchies() -> dict[str, pd.DataFrame]:
+    return {
+        "2008": pd.DataFrame(
+            {
+                "division_version": "2008",
+                "commune": ["00001", "00002"],
+                "district": ["001", "001"],
+                "province": ["01", "01"],
+                "national": "VN",
+            }
+        )
+    }
+
+
+def two_levels() -> pd.DataFrame:
+    rows = []
+    for unit, level, total, m, f in (
+        ("00001", "commune", 3, 1, 2),
+        ("00002", "commune", 10, 5, 5),
+        ("01", "province", 13, 6, 7),
+    ):
+        base = {"unit_code": unit, "level": level}
+        rows += [
+            {**base, "numerator": total},
+            {**base, "breakdown": "sex", "sex": "M", "numerator": m},
+            {**base, "breakdown": "sex", "sex": "F", "numerator": f},
+        ]
+    return table(rows, dims=("sex",))
+
+
+def test_units_under_a_parent_are_protected_and_the_rule_cascades() -> None:
+    out = suppress(two_levels(), hierarchies=hierarchies())
+    # 00001: all small (3, 1, 2). Each is alone in its group of communes under 01,
+    # so the smaller other commune's cell goes too (00002: 10, 5, 5, not 01's 13, 6, 7).
+    assert counts(out) == [None, None, None, None, None, None, 13, 6, 7]
+    flags = out["flags"].tolist()
+    assert flags[3:6] == ["suppressed,complementary"] * 3
+    with pytest.raises(ValueError, match="several levels"):
+        suppress(two_levels())
+
+
+def test_input_is_not_changed_and_result_is_deterministic() -> None:
+    t = two_levels()
+    before = t.copy()
+    first = suppress(t, hierarchies=hierarchies())
+    pd.testing.assert_frame_equal(t, before)
+    pd.testing.assert_frame_equal(first, suppress(t, hierarchies=hierarchies()))
+
+
+def test_bad_input_is_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="not a report table"):
+        suppress(pd.DataFrame({"a": [1]}))
+    with pytest.raises(TypeError, match="Report or its table"):
+        suppress([1, 2])  # type: ignore[call-overload]
+    done = suppress(table([{"numerator": 2}]))
+    with pytest.raises(ValueError, match="already suppressed"):
+        suppress(done)
+
+
+def test_report_suppress_adds_flags_and_a_note() -> None:
+    rep = report(tiny_submission(), period="2024", indicators=["child_population"])
+    published = rep.suppress(3)
+    assert "suppressed" in FLAGS and "complementary" in FLAGS
+    assert published.table["numerator"].isna().any()
+    assert not rep.table["numerator"].isna().any()
+    assert "counts from 1 to 2 are suppressed" in published.notes[-1]
+    assert summary(published)["suppressed"] == int(published.table["numerator"].isna().sum())
+    with pytest.raises(ValueError, match="cannot roll up a suppressed report"):
+        published.rollup("province")
+
+
+def test_suppress_levels_returns_one_protected_report_per_level() -> None:
+    rep = report(tiny_submission(), period="2024", indicators=["child_population"])
+    out = suppress_levels(rep, ["province", "commune"], k=4)
+    assert list(out) == ["commune", "province"]
+    assert out["commune"].totals()["numerator"].isna().all()  # 3 and 3: both small
+    assert out["province"].totals()["numerator"].tolist() == [6.0]
+    with pytest.raises(ValueError, match="unknown level"):
+        suppress_levels(rep, ["village"])
+
+
+def test_cli_publish_writes_a_suppressed_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = write_submission(
+        synth.generate(n_children=200, seed=5, year=2024), tmp_path / "x", "csv"
+    )
+    target = tmp_path / "r.json"
+    code = main(
+        [
+            "report",
+            str(folder),
+            "-p",
+            "2024",
+            "--out",
+            str(target),
+            "--publish",
+            "--k",
+            "3",
+            "--lang",
+            "en",
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 0
+    assert "counts from 1 to 2 are suppressed" in err
+    data = json.loads(target.read_text(encoding="utf-8"))
+    nums = [r["numerator"] for r in data["table"] if r["indicator_id"] != "sanction_fines"]
+    assert not any(n is not None and 1 <= n <= 2 for n in nums)
+    assert any("suppressed" in n for n in data["metadata"]["notes"])
+    assert main(["report", str(folder), "-p", "2024", "--publish"]) == 2
+    assert main(["report", str(folder), "-p", "2024", "--out", str(target), "--k", "3"]) == 2
