@@ -24,10 +24,10 @@ from chitieu.cli._common import (
     progress,
     say,
 )
+from chitieu.units import LEVELS
 
-__all__ = ["LEVELS", "OUTPUT_SUFFIXES", "dropped_note", "register", "run", "write_report"]
+__all__ = ["OUTPUT_SUFFIXES", "dropped_note", "register", "run", "write_report"]
 
-LEVELS: tuple[str, ...] = ("commune", "district", "province", "national")
 OUTPUT_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv", ".parquet", ".json")
 
 
