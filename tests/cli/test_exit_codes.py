@@ -124,7 +124,7 @@ def test_unusable_input_exits_2_with_one_line(
     assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith("chitieu: error: ")
+    assert lines[0].startswith("chitieu: error [")
     assert "Traceback" not in err
 
 
@@ -147,7 +147,7 @@ def test_two_unreadable_paths_give_one_line_each(
     code, _, err = run(capsys, "validate", str(tmp_path / "a"), str(tmp_path / "b"))
     lines = err.strip().splitlines()
     assert code == 2
-    assert len(lines) == 2 and all(line.startswith("chitieu: error: ") for line in lines)
+    assert len(lines) == 2 and all(line.startswith("chitieu: error [") for line in lines)
 
 
 def test_unwritable_output_exits_2(

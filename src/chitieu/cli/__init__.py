@@ -122,6 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         error, 130 interrupted.
     """
     from chitieu.errors import ChitieuError
+    from chitieu.privacy import mask_text
 
     _reconfigure_streams()
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = parser.parse_args(arguments)
         except _ArgumentError as exc:
-            message(f"chitieu: error: {exc}")
+            message(f"chitieu: error [usage]: {exc}")
             return int(ExitCode.USAGE)
         except SystemExit as exc:  # --help and --version
             return exc.code if isinstance(exc.code, int) else int(ExitCode.USAGE)
@@ -139,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(args, "handler", None)
         if handler is None:
             if args.command == "schema":
-                message("chitieu: error: say what to do with the schemas: chitieu schema export")
+                message("chitieu: error [usage]: say what to do with the schemas: chitieu schema export")
             else:
                 parser.print_help(sys.stderr)
             return int(ExitCode.USAGE)
@@ -147,14 +148,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliUsageError, ChitieuError) as exc:
         if debug:
             traceback.print_exc()
-        message(f"chitieu: error: {_one_line(exc)}")
+        code = getattr(exc, "code", "usage")
+        message(f"chitieu: error [{code}]: {mask_text(_one_line(exc))}")
         return int(ExitCode.USAGE)
     except OSError as exc:
         if debug:
             traceback.print_exc()
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         reason = exc.strerror or _one_line(exc)
-        message(f"chitieu: error: {where}{reason}")
+        message(f"chitieu: error [os-error]: {mask_text(where + reason)}")
         return int(ExitCode.USAGE)
     except KeyboardInterrupt:
         message("chitieu: interrupted")

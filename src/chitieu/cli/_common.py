@@ -62,6 +62,10 @@ class ExitCode(IntEnum):
 class CliUsageError(Exception):
     """A bad argument found by a command (exit code 2, one-line message)."""
 
+    def __init__(self, *args: object, code: str = "usage") -> None:
+        super().__init__(*args)
+        self.code = code
+
 
 def say(text: str, lang: Lang, *, vi: str | None = None) -> str:
     """Pick the Vietnamese or English form of a message.

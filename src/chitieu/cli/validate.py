@@ -24,6 +24,7 @@ from chitieu.cli._common import (
 from chitieu.cli._formats import FORMATS, Checked, render
 from chitieu.errors import ReadError
 from chitieu.io.headers import TABLE_SUFFIXES
+from chitieu.privacy import mask_text
 
 __all__ = ["register", "run"]
 
@@ -100,19 +101,19 @@ def run(args: argparse.Namespace) -> int:
     lang = args.lang
     paths: list[str] = folders_of(args.paths) if args.by_folder else list(args.paths)
     subs = []
-    unreadable = []
+    unreadable: list[tuple[str, str]] = []
     with progress(2 * len(paths), say("reading", lang, vi="đang đọc")) as steps:
         for path in paths:
             steps.describe(say(f"reading {path}", lang, vi=f"đang đọc {path}"))
             try:
                 subs.append((path, read_submission(path)))
             except ReadError as exc:
-                unreadable.append(str(exc))
+                unreadable.append((exc.code, str(exc)))
             steps.step()
         if unreadable:
-            for text in unreadable[:-1]:
-                message(f"chitieu: error: {text}")
-            raise CliUsageError(unreadable[-1])
+            for code, text in unreadable[:-1]:
+                message(f"chitieu: error [{code}]: {mask_text(text)}")
+            raise CliUsageError(unreadable[-1][1], code=unreadable[-1][0])
         checked = []
         for path, sub in subs:
             steps.describe(say(f"checking {path}", lang, vi=f"đang kiểm tra {path}"))
