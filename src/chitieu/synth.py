@@ -77,6 +77,7 @@ __all__ = [
     "SUPPORTED_SHARE",
     "SynthError",
     "generate",
+    "place_in_unit",
 ]
 
 # -- the register ---------------------------------------------------------------
@@ -1167,3 +1168,66 @@ def generate(
         f"n_communes={k}, division_version={version!r}, province_code={province_code!r})"
     )
     return Submission(**frames, source=source, tables_present=tuple(TABLES))
+
+
+def place_in_unit(
+    sub: Submission,
+    unit_code: str,
+    *,
+    division_version: str,
+    name: str = "",
+    district_code: str = "",
+) -> Submission:
+    """The one-commune synthetic *sub* given the code (and name) of a real unit.
+
+    The records stay synthetic: only the commune's code (in the records and
+    the units table), its name and its district's code change, so that
+    example data can stand for a unit a plan was set for. A name that does
+    not start with "Xã" makes the commune urban, as the generator does.
+
+    Raises
+    ------
+    SynthError
+        When *sub* holds more than one commune, or was generated in another
+        division version.
+
+    Examples
+    --------
+    >>> sub = place_in_unit(generate(600, seed=2), "07840", division_version="2008",
+    ...                     name="Thị trấn Thắng", district_code="222")
+    >>> sorted(set(sub.children["commune_code"]))
+    ['07840']
+    >>> sub.units[["unit_code", "level"]].values.tolist()
+    [['24', 'PROVINCE'], ['222', 'DISTRICT'], ['07840', 'COMMUNE']]
+    """
+    units = sub.units
+    commune = (units["level"] == "COMMUNE").fillna(False).to_numpy(dtype=bool)
+    if int(commune.sum()) != 1:
+        raise SynthError(
+            f"place_in_unit needs a submission of one commune, found {int(commune.sum()):,}"
+        )
+    old_code = str(units.loc[commune, "unit_code"].item())
+    version = str(units.loc[commune, "division_version"].item())
+    if version != division_version:
+        raise SynthError(
+            f"the submission was generated in the {version} division, not {division_version}; "
+            f"generate it with division_version={division_version!r}"
+        )
+    units = units.copy()
+    units.loc[commune, "unit_code"] = unit_code
+    if name:
+        units.loc[commune, "name"] = name
+        units.loc[commune, "urban_rural"] = "RURAL" if name.startswith("Xã") else "URBAN"
+    if district_code and version == "2008":
+        old_district = units.loc[commune, "district_code"].item()
+        district = (units["level"] == "DISTRICT").fillna(False).to_numpy(dtype=bool)
+        units.loc[district & (units["unit_code"] == old_district).to_numpy(dtype=bool), "unit_code"] = (
+            district_code
+        )
+        units.loc[commune, "district_code"] = district_code
+    frames: dict[str, pd.DataFrame] = {"units": units}
+    for table in ("children", "injuries", "abuse_cases", "sanctions"):
+        frame = sub[table].copy()
+        frame["commune_code"] = frame["commune_code"].replace(old_code, unit_code)
+        frames[table] = frame
+    return sub.replace(**frames)
