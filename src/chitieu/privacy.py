@@ -42,13 +42,20 @@ __all__ = [
     "FORMULA_PREFIXES",
     "IDENTITY_COLUMNS",
     "MASK",
+    "MASKED_NOTE_EN",
+    "MASKED_NOTE_VI",
     "inert",
     "inert_frame",
     "is_personal_column",
     "looks_like_id_number",
+    "looks_like_person_name",
+    "mask_header",
     "mask_id",
     "mask_text",
     "mask_value",
+    "printable",
+    "uninert",
+    "uninert_frame",
 ]
 
 #: The character that stands for a hidden character.
@@ -86,6 +93,80 @@ _PERSONAL_WORDS = (
 )
 _ID_RUN = re.compile(r"\d{9,}")
 
+# Family names that start most Vietnamese full names, accents removed.
+_SURNAMES = frozenset(
+    [
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "huynh",
+        "phan",
+        "vu",
+        "vo",
+        "dang",
+        "bui",
+        "do",
+        "ho",
+        "ngo",
+        "duong",
+        "ly",
+        "dinh",
+        "mai",
+        "trinh",
+        "dao",
+        "luong",
+        "lam",
+        "ha",
+        "ta",
+        "cao",
+        "chu",
+        "trieu",
+        "luc",
+        "lo",
+        "quang",
+        "hua",
+        "to",
+        "thai",
+        "kieu",
+        "vuong",
+        "doan",
+        "truong",
+        "nong",
+        "luu",
+        "tang",
+        "la",
+        "giang",
+        "sung",
+        "vang",
+        "thao",
+        "mua",
+        "quach",
+        "tong",
+        "van",
+        "khuat",
+        "diep",
+        "kim",
+    ]
+)
+_NAME_WORD = re.compile(r"^[^\W\d_]+$")
+# C0 controls but tab and newline, and what XML 1.0 refuses or UTF-8 cannot encode.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+# A text made inert by inert(): apostrophes, then a character that starts a formula.
+_INERT = re.compile("^'+[=+\\-@\t\r]")
+
+#: Said wherever values were masked (English).
+MASKED_NOTE_EN = (
+    "values of identity, name and address columns, and numbers of 9 or more digits, "
+    "are masked (0012••••••78)"
+)
+#: Said wherever values were masked (Vietnamese).
+MASKED_NOTE_VI = (
+    "giá trị của các cột mã định danh, họ tên, địa chỉ và các dãy từ 9 chữ số trở lên "
+    "được che (0012••••••78)"
+)
+
 
 def _fold(text: str) -> str:
     """*text* without accents, lower case, with runs of separators as one space."""
@@ -95,16 +176,23 @@ def _fold(text: str) -> str:
     return " ".join(re.split(r"[^a-z0-9]+", plain)).strip()
 
 
-def is_personal_column(name: str) -> bool:
+def is_personal_column(name: str, *, table: str | None = None) -> bool:
     """Whether a column (canonical name or header as typed) holds personal data.
 
     Identity columns (``child_id``, ``violator_id``) and headers that speak of a
     name, an address, a phone number or an identity document are personal.
-    A unit's name (``name`` of the units table) is not a person's: pass the
-    canonical name ``unit_name`` or check the table before calling.
+    A unit's name (``name`` of the units table) is not a person's: give
+    ``table="units"`` (or pass the canonical name ``unit_name``).
+
+    >>> is_personal_column("name"), is_personal_column("name", table="units")
+    (True, False)
+    >>> is_personal_column("Số CCCD"), is_personal_column("Địa chỉ thường trú")
+    (True, True)
     """
     if name in IDENTITY_COLUMNS:
         return True
+    if table == "units" and name == "name":
+        return False
     folded = f" {_fold(str(name))} "
     return any(f" {word} " in folded for word in _PERSONAL_WORDS)
 
@@ -112,6 +200,68 @@ def is_personal_column(name: str) -> bool:
 def looks_like_id_number(text: str) -> bool:
     """Whether *text* holds a run of 9 or more digits (an identity number, perhaps)."""
     return _ID_RUN.search(str(text)) is not None
+
+
+def looks_like_person_name(text: str) -> bool:
+    """Whether *text* reads like a Vietnamese full name: a family name and 1 to 5 more words.
+
+    Every word is letters only, capitalised (``Nguyễn Văn An``) or in capitals
+    (``TRẦN THỊ BÌNH``), and the first is a common family name.
+
+    >>> looks_like_person_name("Nguyễn Văn An"), looks_like_person_name("TRẦN THỊ BÌNH")
+    (True, True)
+    >>> looks_like_person_name("Ngày sinh"), looks_like_person_name("Nguyễn")
+    (False, False)
+    """
+    words = str(text).split()
+    if not 2 <= len(words) <= 6:
+        return False
+    for word in words:
+        if not _NAME_WORD.match(word):
+            return False
+        if not (word.isupper() or (word[0].isupper() and word[1:].islower())):
+            return False
+    return _fold(words[0]) in _SURNAMES
+
+
+def mask_header(header: Any) -> str:
+    """A header as it may be shown in a message: digit runs masked, masked whole if a name.
+
+    A header that names a personal column (``Họ và tên``) is shown: it says what
+    the column holds, not whose it is. A header that is itself a value is
+    masked: a 12-digit number as by :func:`mask_text`, a person's name whole
+    (a name needs no characters left to find its cell, and a few would say
+    much about a child in a small commune).
+
+    >>> mask_header("Họ và tên"), mask_header("001234567878"), mask_header("Nguyễn Văn An")
+    ('Họ và tên', '0012••••••78', '•••••••••••••')
+    >>> mask_header("Ngày sinh (dd/mm/yyyy)")
+    'Ngày sinh (dd/mm/yyyy)'
+    """
+    if header is None or (not isinstance(header, str) and pd.isna(header)):
+        return ""
+    text = str(header)
+    if not is_personal_column(text) and looks_like_person_name(text):
+        return MASK * len(text)
+    return mask_text(text)
+
+
+def printable(text: str) -> str:
+    r"""*text* safe in any output: control characters as ``\xNN``, lone surrogates as U+FFFD.
+
+    Tab and newline are kept. What is replaced is what XML 1.0 refuses (C0
+    controls, U+FFFE, U+FFFF) and what UTF-8 cannot encode (lone surrogates,
+    as from file names that are not valid UTF-8).
+
+    >>> printable("a\x07b\tc"), printable("x\udc80.csv") == "x\ufffd.csv", printable("đúng")
+    ('a\\x07b\tc', True, 'đúng')
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code:02x}" if code < 0x20 else "\ufffd"
+
+    return _UNPRINTABLE.sub(replace, str(text))
 
 
 def mask_id(text: str) -> str:
@@ -137,39 +287,89 @@ def mask_text(text: str) -> str:
     return _ID_RUN.sub(lambda m: mask_id(m.group(0)), str(text))
 
 
-def mask_value(value: Any, *, column: str | None = None) -> str:
+def mask_value(value: Any, *, column: str | None = None, table: str | None = None) -> str:
     """A value as it may be shown: masked whole in a personal column, else its digit runs.
 
     Missing values give ``""``.
+
+    >>> mask_value("Hà Nội", column="name", table="units"), mask_value(None)
+    ('Hà Nội', '')
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     text = str(value)
-    if column is not None and is_personal_column(column):
+    if column is not None and is_personal_column(column, table=table):
         return mask_id(text)
     return mask_text(text)
+
+
+def _needs_inert(text: str) -> bool:
+    return text.startswith(FORMULA_PREFIXES) or _INERT.match(text) is not None
 
 
 def inert(text: Any) -> Any:
     """*text* made inert for a spreadsheet: a leading ``'`` if it would start a formula.
 
-    Values that are not strings are returned unchanged.
+    A text that already starts with apostrophes before a formula character
+    (``'=x``) gets one more, so that :func:`uninert` gives back exactly the
+    original. Values that are not strings are returned unchanged.
+
+    >>> inert("@SUM(A1)"), inert("'=x"), inert("'abc"), inert(5)
+    ("'@SUM(A1)", "''=x", "'abc", 5)
     """
-    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
+    if isinstance(text, str) and _needs_inert(text):
         return "'" + text
     return text
 
 
+def uninert(text: Any) -> Any:
+    """The inverse of :func:`inert`: the leading ``'`` that :func:`inert` added, removed.
+
+    A text of apostrophes followed by a formula character loses one
+    apostrophe, so that ``uninert(inert(x)) == x`` for every string; other
+    values are returned unchanged (``'abc`` stays ``'abc``). Readers of text
+    files written by chitieu call it on every text cell.
+
+    >>> uninert("'-5"), uninert("''=x"), uninert("'abc"), uninert("-5")
+    ('-5', "'=x", "'abc", '-5')
+    >>> all(uninert(inert(t)) == t for t in ["=1+1", "'=1", "''+2", "'", "Nam", "-"])
+    True
+    """
+    if isinstance(text, str) and _INERT.match(text):
+        return text[1:]
+    return text
+
+
+def _text_cells(series: pd.Series) -> bool:
+    return series.dtype == object or str(series.dtype) in ("str", "string")
+
+
 def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of *frame* whose text cells (and headers) are inert (:func:`inert`)."""
+    """A copy of *frame* whose text cells (and headers) are inert (:func:`inert`).
+
+    >>> inert_frame(pd.DataFrame({"=x": ["-5", "Nam", None]})).to_dict("list")
+    {"'=x": ["'-5", 'Nam', nan]}
+    """
+    return _map_text(frame, inert, _needs_inert)
+
+
+def uninert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of *frame* whose text cells (and headers) went through :func:`uninert`.
+
+    >>> uninert_frame(inert_frame(pd.DataFrame({"a": ["-5", "'=x"]}))).to_dict("list")
+    {'a': ['-5', "'=x"]}
+    """
+    return _map_text(frame, uninert, lambda t: _INERT.match(t) is not None)
+
+
+def _map_text(frame: pd.DataFrame, change: Any, test: Any) -> pd.DataFrame:
     out = {}
     for column in frame.columns:
         series = frame[column]
-        if series.dtype == object or str(series.dtype) in ("str", "string"):
+        if _text_cells(series):
             text = series.astype("object")
-            starts = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_PREFIXES))
-            if bool(starts.any()):
-                series = text.where(~starts.astype(bool), "'" + text.astype("str"))
-                series = series.astype(frame[column].dtype)
-        out[inert(str(column)) if isinstance(column, str) else column] = series
+            hit = text.map(lambda v: isinstance(v, str) and bool(test(v))).astype(bool)
+            if bool(hit.any()):
+                series = text.where(~hit, text.map(change)).astype(frame[column].dtype)
+        out[change(column) if isinstance(column, str) else column] = series
     return pd.DataFrame(out, index=frame.index)
