@@ -51,6 +51,7 @@ from chitieu.periods import Period, parse_period
 from chitieu.submission import Submission
 
 __all__ = [
+    "EXAMPLE_PLAN",
     "PLANS",
     "STATUSES",
     "THANG_2024",
@@ -286,6 +287,10 @@ Hiệp Hòa district ``222``, Bắc Giang province ``24``)."""
 #: The plans chitieu knows, by short name.
 PLANS: dict[str, Plan] = {THANG_2024.key: THANG_2024}
 
+#: The plan ``chitieu demo`` shows, as an example, beside a synthetic commune made
+#: under the plan's unit code.
+EXAMPLE_PLAN: Plan = THANG_2024
+
 
 # -- finding plans -----------------------------------------------------------------
 def get_plan(name: str) -> Plan:
@@ -351,7 +356,9 @@ def read_plan(path: str | Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReadError(f"{path.name}: cannot read the plan file ({exc.__class__.__name__})") from None
+        raise ReadError(
+            f"{path.name}: cannot read the plan file ({exc.__class__.__name__})"
+        ) from None
     try:
         if suffix == ".json":
             content = json.loads(text)
@@ -429,7 +436,9 @@ def plan_from_dict(content: Mapping[str, Any], *, source: str = "") -> Plan:
             raise InvalidPlanError(f"{where}target {number}: {exc}") from None
         value = raw.get("value")
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidPlanError(f"{where}target {number}: value must be a number, found {value!r}")
+            raise InvalidPlanError(
+                f"{where}target {number}: value must be a number, found {value!r}"
+            )
         reference = raw.get("reference")
         if reference is not None and (
             isinstance(reference, bool) or not isinstance(reference, int | float)
@@ -535,9 +544,13 @@ def _report_communes(rep: Any) -> set[tuple[str, str]]:
 
     found: set[tuple[str, str]] = set()
     table = rep.table.loc[:, ["unit_code", "division_version"]].drop_duplicates()
-    found.update(zip(table["unit_code"].astype(str), table["division_version"].astype(str), strict=True))
+    found.update(
+        zip(table["unit_code"].astype(str), table["division_version"].astype(str), strict=True)
+    )
     units = rep.units.loc[rep.units["level"] == "commune"]
-    found.update(zip(units["unit_code"].astype(str), units["division_version"].astype(str), strict=True))
+    found.update(
+        zip(units["unit_code"].astype(str), units["division_version"].astype(str), strict=True)
+    )
     return {(c, v) for c, v in found if c != UNKNOWN_UNIT}
 
 
@@ -578,7 +591,8 @@ def evaluate(
         commune is not in the data); ``note`` adds what the evaluation noticed
         (a target far from its reference). ``attrs["notes"]`` and
         ``attrs["notes_vi"]`` say which unit was evaluated when the data hold
-        other communes, or none of the plan's.
+        other communes, or none of the plan's (then ``attrs["unit_found"]`` is
+        False).
 
     Raises
     ------
@@ -616,9 +630,7 @@ def evaluate(
                 "level: evaluate it on a commune-level report or on the submission"
             )
     else:
-        raise TypeError(
-            f"data must be a chitieu Submission or Report, found {type(data).__name__}"
-        )
+        raise TypeError(f"data must be a chitieu Submission or Report, found {type(data).__name__}")
     labels = [p.label for p in rep.periods if (p.start, p.end) == (asked.start, asked.end)]
     if not labels:
         raise PlanMismatchError(
@@ -705,6 +717,7 @@ def evaluate(
     if "met" in out:
         out["met"] = out["met"].astype("boolean")
     out.attrs["plan"] = plan.key or plan.name_en
+    out.attrs["unit_found"] = not absent
     out.attrs["notes"] = notes
     out.attrs["notes_vi"] = notes_vi
     return out
@@ -730,7 +743,9 @@ def _fill(row: dict[str, Any], rep: Any, target: Target, label: str) -> None:
         return
     if cells.empty:
         row["reason"] = f"no figure of {target.indicator_id!r} for the unit in this data"
-        row["reason_vi"] = f"không có số liệu {target.indicator_id!r} của đơn vị trong bộ dữ liệu này"
+        row["reason_vi"] = (
+            f"không có số liệu {target.indicator_id!r} của đơn vị trong bộ dữ liệu này"
+        )
         return
     first = cells.iloc[0]
     value = float(first["value"])

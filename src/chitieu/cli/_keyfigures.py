@@ -1,8 +1,11 @@
 """The short table of key indicators printed by ``chitieu report`` and ``chitieu demo``.
 
-Values come from :func:`chitieu.compute.compute` over the whole submission and
-the plan targets from :func:`chitieu.plans.evaluate` (the 2024 plan of Thắng
-town, whose section II sets the targets a commune tracks).
+The figures come from a :class:`chitieu.report.Report`: without a plan, the
+totals over every unit of the data (:meth:`~chitieu.report.Report.overall`);
+with a plan, the figures of the plan's commune beside the plan's targets,
+judged by :func:`chitieu.plans.evaluate`. An indicator the data cannot give
+(:attr:`~chitieu.report.Report.skipped`) or whose denominator is zero prints
+"no data" with the reason, never a 0.
 """
 
 from __future__ import annotations
@@ -12,9 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from chitieu.cli._common import Lang, format_table, say
-from chitieu.submission import Submission
 
-__all__ = ["KEY_INDICATORS", "format_number", "key_figures"]
+__all__ = ["KEY_INDICATORS", "format_number", "key_figures", "no_data_text"]
 
 KEY_INDICATORS: tuple[str, ...] = (
     "child_population",
@@ -45,99 +47,172 @@ def format_number(value: float | None, decimals: int, lang: Lang) -> str:
     return text
 
 
+def no_data_text(lang: Lang) -> str:
+    """What a figure without data shows.
+
+    >>> no_data_text("vi"), no_data_text("en")
+    ('không có số liệu', 'no data')
+    """
+    return say("no data", lang, vi="không có số liệu")
+
+
 def _decimals(kind: str) -> int:
     return {"count": 0, "sum": 0, "percent": 1}.get(kind, 2)
 
 
-def _value_text(value: float | None, kind: str, unit: str, lang: Lang) -> str:
+def _value_text(value: float, kind: str, unit: str, lang: Lang) -> str:
     number = format_number(value, _decimals(kind), lang)
-    if number == "—":
-        return number
     if kind == "percent":
         return f"{number} %"
     return f"{number} {unit}" if unit else number
 
 
+def _target_text(op: str, target: float, lang: Lang) -> str:
+    decimals = 0 if float(target).is_integer() else 2
+    return f"{op} {format_number(float(target), decimals, lang)}"
+
+
+def _figures(rep: Any, plan: Any) -> dict[str, list[dict[str, Any]]]:
+    """The overall rows of each indicator: of the plan's commune, or of all the data."""
+    if plan is None:
+        rows = rep.overall()
+    else:
+        totals = rep.totals()
+        mine = (totals["unit_code"] == plan.unit_code) & (
+            totals["division_version"] == plan.division_version
+        )
+        rows = totals.loc[mine.to_numpy(dtype=bool)]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in rows.to_dict("records"):
+        out.setdefault(str(row["indicator_id"]), []).append(row)
+    return out
+
+
 def key_figures(
-    sub: Submission,
-    period: Any,
+    rep: Any,
     lang: Lang,
     *,
     indicators: Sequence[str] = KEY_INDICATORS,
+    plan: Any = None,
+    evaluation: Any = None,
 ) -> str:
-    """The key indicators of *sub* for *period* beside the plan's targets, as a text table.
+    """The key indicators of the report *rep* as a text table, with a plan's targets if given.
 
-    An indicator the submission has no data for shows "—" with the reason.
+    Parameters
+    ----------
+    rep
+        A :class:`chitieu.report.Report` holding *indicators* (commune level
+        when a plan is given).
+    lang
+        Language of the labels.
+    indicators
+        The indicators shown, in order; the plan's indicators are added.
+    plan
+        A :class:`chitieu.plans.Plan`: the figures are then those of the
+        plan's commune, with the targets and whether each is met.
+    evaluation
+        What :func:`chitieu.plans.evaluate` gave for *plan* (computed from
+        *rep* when not given).
     """
-    from chitieu.compute import Context
-    from chitieu.errors import DataNotAvailableError
     from chitieu.indicators import get_indicator
-    from chitieu.plans import THANG_2024, evaluate
 
     vi = lang == "vi"
-    context = Context(sub, period)
-    targets = {}
-    plan_ids = {t.indicator_id for t in THANG_2024.targets}
-    if plan_ids & set(indicators):
-        for row in evaluate(THANG_2024, sub, period=context.period).to_dict("records"):
-            targets[row["indicator_id"]] = row
-    rows = []
-    notes = []
-    for indicator_id in indicators:
+    none = no_data_text(lang)
+    ids = list(dict.fromkeys(indicators))
+    targets: dict[str, dict[str, Any]] = {}
+    scope_notes: list[str] = []
+    unit_found = True
+    if plan is not None:
+        from chitieu.plans import evaluate
+
+        if evaluation is None:
+            evaluation = evaluate(plan, rep, validation="skip")
+        for row in evaluation.to_dict("records"):
+            targets[str(row["indicator_id"])] = row
+        ids += [i for i in targets if i not in ids]
+        scope_notes = list(evaluation.attrs.get("notes_vi" if vi else "notes", []))
+        unit_found = bool(evaluation.attrs.get("unit_found", True))
+    figures = _figures(rep, plan)
+    skipped = {str(r["indicator_id"]): str(r["reason"]) for r in rep.skipped.to_dict("records")}
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for indicator_id in ids:
         meta = get_indicator(indicator_id)
         name = meta.name_vi if vi else meta.name_en
         unit = (meta.unit_vi if vi else meta.unit_en) or ""
-        try:
-            result = context.compute(indicator_id)
-        except DataNotAvailableError as exc:
-            rows.append((name, "—", "", "", say("no data", lang, vi="không có dữ liệu")))
-            notes.append(f"{indicator_id}: {exc}")
-            continue
-        overall = result.iloc[0]
-        value = float(overall["value"])
-        numerator = float(overall["numerator"])
-        denominator = float(overall["denominator"])
-        ratio = (
-            f"{format_number(numerator, 0, lang)} / {format_number(denominator, 0, lang)}"
-            if not math.isnan(denominator)
-            else ""
-        )
-        target_text = met_text = ""
         target = targets.get(indicator_id)
-        if target is not None:
-            target_text = f"{target['op']} {format_number(float(target['target']), 0, lang)}"
-            met = target["met"]
-            if met is None or (isinstance(met, float) and math.isnan(met)):
-                met_text = "—"
-            elif bool(met):
-                met_text = say("met", lang, vi="đạt")
+        target_cells: tuple[str, ...] = ()
+        if plan is not None:
+            if target is None:
+                target_cells = ("", "")
             else:
-                met_text = say("not met", lang, vi="chưa đạt")
-            note = target.get("note_vi" if lang == "vi" else "note")
-            if note:
-                notes.append(f"{indicator_id}: {note}")
-        rows.append((name, _value_text(value, meta.kind, unit, lang), ratio, target_text, met_text))
-    headers = (
-        ("chỉ tiêu", "giá trị", "tử số / mẫu số", "kế hoạch", "kết quả")
-        if vi
-        else ("indicator", "value", "numerator / denominator", "plan target", "result")
-    )
-    lines = [
-        say(
-            f"Key indicators, period {context.period.label}:",
-            lang,
-            vi=f"Chỉ tiêu chính, kỳ {context.period.label}:",
-        ),
-        format_table(rows, headers, align="lrrll"),
-    ]
-    if targets:
-        lines.append(
-            say(
-                f"Targets: {THANG_2024.name_en}.",
-                lang,
-                vi=f"Kế hoạch: {THANG_2024.name_vi}.",
+                status = str(target["status_vi" if vi else "status"])
+                target_cells = (_target_text(str(target["op"]), target["target"], lang), status)
+                note = str(target.get("note_vi" if vi else "note") or "")
+                reason = str(target.get("reason_vi" if vi else "reason") or "")
+                if reason and reason in scope_notes:  # said once, above the others
+                    note = note[len(reason) :].lstrip("; ")
+                if note:
+                    notes.append(f"{indicator_id}: {note}")
+        found = figures.get(indicator_id, [])
+        if not found:
+            if indicator_id in skipped:
+                reason = skipped[indicator_id]
+            elif plan is not None:
+                reason = say(
+                    f"no figure for {plan.unit_label('en')} in these data",
+                    lang,
+                    vi=f"không có số liệu của {plan.unit_label('vi')} trong bộ dữ liệu này",
+                )
+            else:
+                reason = say("not in the report", lang, vi="không có trong báo cáo")
+            rows.append((name, none, "", *target_cells))
+            if unit_found and (target is None or not target.get("reason")):
+                notes.append(f"{indicator_id}: {reason}")
+            continue
+        for row in found:
+            label = name if len(found) == 1 else f"{name} ({row['division_version']})"
+            value = float(row["value"])
+            numerator = float(row["numerator"])
+            denominator = float(row["denominator"])
+            ratio = (
+                ""
+                if math.isnan(denominator)
+                else f"{format_number(numerator, 0, lang)} / {format_number(denominator, 0, lang)}"
             )
+            if math.isnan(value):
+                rows.append((label, none, ratio, *target_cells))
+                if target is None or not target.get("reason"):
+                    notes.append(
+                        f"{indicator_id}: "
+                        + say(
+                            "no value: the denominator is zero",
+                            lang,
+                            vi="không có giá trị: mẫu số bằng 0",
+                        )
+                    )
+                continue
+            rows.append((label, _value_text(value, meta.kind, unit, lang), ratio, *target_cells))
+    headers: tuple[str, ...] = (
+        ("chỉ tiêu", "giá trị", "tử số / mẫu số")
+        if vi
+        else ("indicator", "value", "numerator / denominator")
+    )
+    if plan is not None:
+        headers += ("kế hoạch", "kết quả") if vi else ("plan target", "result")
+    period = rep.period
+    if plan is None:
+        title = say(f"Key indicators, period {period}:", lang, vi=f"Chỉ tiêu chính, kỳ {period}:")
+    else:
+        title = say(
+            f"Key indicators of {plan.unit_label('en')}, period {period}:",
+            lang,
+            vi=f"Chỉ tiêu chính của {plan.unit_label('vi')}, kỳ {period}:",
         )
+    lines = [title, format_table(rows, headers, align="lrr" + "ll" * (plan is not None))]
+    if plan is not None:
+        lines.append(say(f"Targets: {plan.name_en}.", lang, vi=f"Kế hoạch: {plan.name_vi}."))
+    notes = scope_notes + notes
     if notes:
         lines.append(say("Notes:", lang, vi="Ghi chú:"))
         lines.extend(f"  - {n}" for n in notes)

@@ -3,7 +3,13 @@
 Generates a realistic commune (or a province with a larger ``--children``),
 writes its records as a commune would send them, validates them, computes the
 full report, writes the Excel workbook (CSV when no Excel library is
-installed) and prints the key indicators beside the targets of a commune plan.
+installed) and prints the key indicators.
+
+The data are synthetic. A one-commune demo of the example plan's year is made
+under the code of the plan's commune (:data:`chitieu.plans.THANG_2024`, Thị
+trấn Thắng, 2008 division), and only then are the plan's targets shown beside
+the figures, as an example; any other demo (another year, several communes)
+shows no targets.
 """
 
 from __future__ import annotations
@@ -42,7 +48,8 @@ def register(
             "Generate realistic synthetic records (one commune of about 4,500 children by "
             "default; a province with a larger --children), write them to DIR/du-lieu/, "
             "validate them, compute the full report, write DIR/bao-cao-YEAR.xlsx and print "
-            "the key indicators beside the targets of a commune plan."
+            "the key indicators. A one-commune demo of 2024 is made under the code of Thị "
+            "trấn Thắng, and the targets of the town's 2024 plan are shown as an example."
         ),
     )
     parser.add_argument(
@@ -85,29 +92,85 @@ def register(
     parser.set_defaults(handler=run)
 
 
+def example_note(lang: Lang) -> str:
+    """Why the demo shows a plan: its synthetic commune carries the plan's unit code."""
+    from chitieu.plans import EXAMPLE_PLAN as plan
+
+    return say(
+        f"The data are synthetic, made under the code of {plan.unit_label('en')}: the "
+        f"targets of the {plan.name_en} are shown as an example of a plan, and the figures "
+        "say nothing about the town.",
+        lang,
+        vi=f"Dữ liệu là mô phỏng, được tạo với mã của {plan.unit_label('vi')}: các chỉ tiêu "
+        f"của {plan.name_vi} chỉ được hiển thị làm ví dụ về kế hoạch, các số liệu không nói "
+        "gì về thị trấn.",
+    )
+
+
+def no_plan_note(lang: Lang) -> str:
+    """Why the demo shows no plan targets."""
+    from chitieu.plans import EXAMPLE_PLAN as plan
+
+    return say(
+        f"No plan targets: the example plan is for one commune, {plan.unit_label('en')}, "
+        f"and the year {plan.period.label}; this demo is not.",
+        lang,
+        vi=f"Không có chỉ tiêu kế hoạch: kế hoạch ví dụ dành cho một xã, "
+        f"{plan.unit_label('vi')}, năm {plan.period.label}; bản mô phỏng này thì không.",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Generate, validate, report; print the key indicators; return the exit code."""
     from chitieu import synth
     from chitieu.cli._keyfigures import format_number, key_figures
-    from chitieu.cli.report import excel_available
+    from chitieu.cli.report import compute_report, excel_available, plan_notes
     from chitieu.io.write import write_submission
-    from chitieu.report import report
+    from chitieu.plans import EXAMPLE_PLAN, Plan
     from chitieu.validation import validate
 
     lang: Lang = args.lang
     out: Path = args.out
     period = str(args.year)
+    plan: Plan | None = EXAMPLE_PLAN
+    n_communes = args.communes or max(1, round(args.children / synth.CHILDREN_PER_COMMUNE))
+    if args.year != EXAMPLE_PLAN.year or n_communes != 1:
+        plan = None
     with progress(5, say("generating data", lang, vi="đang tạo dữ liệu")) as steps:
-        sub = synth.generate(
-            n_children=args.children, seed=args.seed, year=args.year, n_communes=args.communes
-        )
+        if plan is None:
+            sub = synth.generate(
+                n_children=args.children, seed=args.seed, year=args.year, n_communes=args.communes
+            )
+        else:
+            sub = synth.generate(
+                n_children=args.children,
+                seed=args.seed,
+                year=args.year,
+                n_communes=1,
+                division_version=plan.division_version,
+                province_code=plan.province_code,
+            )
+            sub = synth.place_in_unit(
+                sub,
+                plan.unit_code,
+                division_version=plan.division_version,
+                name=plan.unit_name,
+                district_code=plan.district_code,
+            )
         steps.step(say("writing data", lang, vi="đang ghi dữ liệu"))
         out.mkdir(parents=True, exist_ok=True)
         data_dir = write_submission(sub, out / DATA_FOLDER, "csv", headers="vi")
         steps.step(say("checking", lang, vi="đang kiểm tra"))
         checked = validate(sub)
         steps.step(say("computing", lang, vi="đang tính"))
-        rep = report(sub, period=period, level=args.level)
+        rep = compute_report(sub, period)
+        evaluation = None
+        if plan is not None:
+            evaluation, notes = plan_notes(plan, rep, sub, lang)
+            rep = rep.with_notes(example_note(lang), *notes)
+        figures = key_figures(rep, lang, plan=plan, evaluation=evaluation)
+        if args.level != "commune":
+            rep = rep.rollup(args.level)
         steps.step(say("writing the report", lang, vi="đang ghi báo cáo"))
         if excel_available():
             target = out / f"bao-cao-{args.year}.xlsx"
@@ -139,18 +202,21 @@ def run(args: argparse.Namespace) -> int:
             [
                 header,
                 checked.summary(lang=lang),
-                key_figures(sub, period, lang),
+                figures,
+                example_note(lang) if plan is not None else no_plan_note(lang),
                 say(f"Report: {target}", lang, vi=f"Báo cáo: {target}"),
             ]
         )
     )
+    with_plan = f" --plan {plan.key}" if plan is not None else ""
     message(
         say(
-            f"next: chitieu validate {data_dir}  |  chitieu report {data_dir} --period {period} "
-            f"--out report.xlsx",
+            f"next: chitieu validate {data_dir}  |  chitieu report {data_dir} --period {period}"
+            f"{with_plan}  |  chitieu report {data_dir} --period {period} --out report.xlsx",
             lang,
             vi=f"tiếp theo: chitieu validate {data_dir}  |  chitieu report {data_dir} "
-            f"--period {period} --out bao-cao.xlsx",
+            f"--period {period}{with_plan}  |  chitieu report {data_dir} --period {period} "
+            "--out bao-cao.xlsx",
         )
     )
     return int(ExitCode.OK if checked.valid else ExitCode.DATA_PROBLEMS)

@@ -4,12 +4,20 @@ The submission is validated first. With errors the command stops (exit 1)
 and prints the validation summary, unless ``--allow-invalid``: then the rows
 with errors are left out, and how many is said on standard error and in the
 output.
+
+Plan targets appear only with ``--plan NAME_OR_FILE``, and only for the plan's
+commune and period: a period that is not the plan's (a quarter against yearly
+targets, another year) is refused with ``plan-mismatch`` (exit 2); data
+without the plan's commune give "no data" with the reason.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +34,15 @@ from chitieu.cli._common import (
 )
 from chitieu.units import LEVELS
 
-__all__ = ["OUTPUT_SUFFIXES", "dropped_note", "register", "run", "write_report"]
+__all__ = [
+    "OUTPUT_SUFFIXES",
+    "compute_report",
+    "dropped_note",
+    "plan_notes",
+    "register",
+    "run",
+    "write_report",
+]
 
 OUTPUT_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv", ".parquet", ".json")
 
@@ -42,8 +58,8 @@ def register(
         description=(
             "Validate PATH, compute every indicator (or those of --indicators) for the "
             "period and write the report to --out (.xlsx, .csv, .parquet or .json). Without "
-            "--out, print the key indicators. Stops with exit code 1 when the data have "
-            "errors, unless --allow-invalid."
+            "--out, print the key indicators (with --plan, beside the plan's targets). Stops "
+            "with exit code 1 when the data have errors, unless --allow-invalid."
         ),
     )
     parser.add_argument("path", metavar="PATH", help="submission folder, .zip or file")
@@ -72,6 +88,13 @@ def register(
         metavar="IDS",
         help="comma-separated indicator ids (see 'chitieu indicators'; default: every "
         "indicator the data can give); may be repeated",
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="NAME_OR_FILE",
+        help="compare the figures of the plan's commune with its targets: a known plan "
+        "(thi-tran-thang-2024) or a plan file (.json, .yaml, .toml); the period must be the "
+        "plan's. With --out, the attainment is added to the report's notes",
     )
     parser.add_argument(
         "--allow-invalid",
@@ -183,17 +206,72 @@ def attach_note(rep: Any, note: str) -> Any:
     return rep.with_notes(note)
 
 
+@contextlib.contextmanager
+def _validated_already() -> Iterator[None]:
+    """The command validated the data itself: no warning that the library did not."""
+    from chitieu.errors import UnvalidatedDataWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnvalidatedDataWarning)
+        yield
+
+
+def _skip_validation(func: Any) -> dict[str, Any]:
+    """``validation="skip"`` for *func*, if it takes that keyword."""
+    import inspect
+
+    try:
+        accepts = "validation" in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        accepts = False
+    return {"validation": "skip"} if accepts else {}
+
+
+def compute_report(
+    sub: Any, period: Any, *, level: str = "commune", indicators: Sequence[str] | None = None
+) -> Any:
+    """:func:`chitieu.report.report` on a submission the command has validated already."""
+    from chitieu.report import report
+
+    with _validated_already():
+        return report(
+            sub, period=period, level=level, indicators=indicators, **_skip_validation(report)
+        )
+
+
+def plan_notes(plan: Any, rep: Any, sub: Any, lang: Lang) -> tuple[Any, list[str]]:
+    """The evaluation of *plan* (from the commune report *rep*, else *sub*) and its notes."""
+    from chitieu.plans import attainment_notes, evaluate
+
+    held = set(rep.indicators["id"]) | set(rep.skipped["indicator_id"])
+    source = rep if all(t.indicator_id in held for t in plan.targets) else sub
+    with _validated_already():
+        evaluation = evaluate(plan, source, validation="skip")
+    return evaluation, attainment_notes(plan, evaluation, lang=lang)
+
+
+def _say_unit_missing(plan: Any, evaluation: Any, lang: Lang) -> None:
+    if not evaluation.attrs.get("unit_found", True):
+        notes = evaluation.attrs.get("notes_vi" if lang == "vi" else "notes", [])
+        message(f"chitieu: {notes[0]}" if notes else "chitieu: no data for the plan's unit")
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate, compute and write or print the report; return the exit code."""
     from chitieu.cli._formats import Checked, render_text
     from chitieu.cli._keyfigures import KEY_INDICATORS, key_figures
     from chitieu.io.read import read_submission
     from chitieu.periods import parse_period
+    from chitieu.plans import check_period, load_plan
     from chitieu.validation import drop_invalid, validate
 
     lang: Lang = args.lang
     period = parse_period(args.period)
     ids = parse_indicator_ids(args.indicators)
+    plan = None
+    if args.plan is not None:
+        plan = load_plan(args.plan)
+        check_period(plan, period)
     check_out(args.out)
     if args.publish and args.out is None:
         raise CliUsageError("--publish needs --out (the printed key figures are not suppressed)")
@@ -226,14 +304,29 @@ def run(args: argparse.Namespace) -> int:
             message(f"chitieu: {note}")
         steps.step(say("computing", lang, vi="đang tính"))
         if args.out is None:
-            text = key_figures(sub, period, lang, indicators=ids or KEY_INDICATORS)
+            shown = list(ids or KEY_INDICATORS)
+            needed = (
+                shown + [t.indicator_id for t in plan.targets if t.indicator_id not in shown]
+                if plan
+                else shown
+            )
+            rep = compute_report(sub, period, indicators=needed)
+            evaluation = None
+            if plan is not None:
+                evaluation, _ = plan_notes(plan, rep, sub, lang)
+                _say_unit_missing(plan, evaluation, lang)
+            text = key_figures(rep, lang, indicators=shown, plan=plan, evaluation=evaluation)
             emit(text + (f"\n{note}" if note else ""))
             return int(ExitCode.OK)
-        from chitieu.report import report
-
-        rep = report(sub, period=period.label, level=args.level, indicators=ids)
+        rep = compute_report(sub, period, indicators=ids)
         if note is not None:
             rep = attach_note(rep, note)
+        if plan is not None:
+            evaluation, notes = plan_notes(plan, rep, sub, lang)
+            _say_unit_missing(plan, evaluation, lang)
+            rep = rep.with_notes(*notes)
+        if args.level != "commune":
+            rep = rep.rollup(args.level)
         if args.publish:
             rep = rep.suppress(k)
             message(f"chitieu: {rep.notes[-1]}")
