@@ -3,6 +3,16 @@
 Memory stays bounded whatever the input: every (code, table, column) keeps its
 full count, but only the first ``max_examples`` occurrences in detail. Row
 accounting keeps one boolean per input row and table.
+
+No personal data is recorded (see ``docs/privacy.md``): when a problem is
+recorded, the value of an identity, name or address column is masked whole
+(``0012••••••78``), every run of 9 or more digits anywhere in a value, a
+header or a message is masked, a header that is itself a value (a number, a
+person's name) is masked, and control characters are shown as ``\\xNN``. A
+problem whose value was masked says so (``masked`` is true, and its messages
+end with a note), and so do :meth:`ValidationReport.summary` and
+:meth:`ValidationReport.to_dict`. The file a problem is in is kept as it is:
+it is where the problem is, and a name the user gave to the file.
 """
 
 from __future__ import annotations
@@ -17,6 +27,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from chitieu.privacy import (
+    MASKED_NOTE_EN,
+    MASKED_NOTE_VI,
+    is_personal_column,
+    mask_header,
+    mask_id,
+    mask_text,
+    mask_value,
+    printable,
+)
 from chitieu.schemas import TABLES, column_specs
 from chitieu.validation.catalogue import ERRORS
 
@@ -33,7 +53,16 @@ PROBLEM_COLUMNS = (
     "message",
     "message_vi",
     "message_en",
+    "masked",
 )
+
+# Problems whose value is a header as typed, not a cell.
+_HEADER_CODES = frozenset({"unknown-column", "duplicate-column"})
+# Said at the end of a message whose value was masked.
+_MASKED_EN = " (personal data masked)"
+_MASKED_VI = " (đã che dữ liệu cá nhân)"
+# Raw values shorter than this are not searched for in other parts of a message.
+_MIN_ECHO = 4
 
 
 def _fmt(template: str, **kw: Any) -> str:
@@ -44,6 +73,49 @@ def _fmt(template: str, **kw: Any) -> str:
 
 
 @cache
+def _known_column(table: str, column: str) -> bool:
+    """Whether *column* is a column of *table* (or a ``+`` combination of them), or empty."""
+    if not column:
+        return True
+    if table not in TABLES:
+        return False
+    specs = column_specs(table)
+    return all(part in specs for part in column.split("+"))
+
+
+def _shown_column(table: str, column: str) -> str:
+    """A column name as it may be shown: canonical names as they are, headers as typed masked."""
+    if _known_column(table, column):
+        return column
+    return printable(mask_header(column))
+
+
+def _shown_value(code: str, table: str, column: str, value: Any) -> str:
+    """A problem's value as it may be shown (:mod:`chitieu.privacy`), without control characters."""
+    if value is None:
+        return ""
+    if code in _HEADER_CODES:
+        return printable(mask_header(value))
+    parts = column.split("+")
+    if len(parts) > 1 and any(is_personal_column(p, table=table) for p in parts):
+        pieces = str(value).split(" / ")
+        if len(pieces) != len(parts):
+            return printable(mask_id(str(value)))
+        shown = [mask_value(v, column=c, table=table) for v, c in zip(pieces, parts, strict=True)]
+        return printable(" / ".join(shown))
+    return printable(mask_value(value, column=column, table=table))
+
+
+def _shown_text(text: Any, raw: str, shown: str) -> Any:
+    """A piece of a message (``detail``, ``expected``...) with the raw value and digit runs masked."""
+    if not isinstance(text, str):
+        return text
+    if raw != shown and len(raw) >= _MIN_ECHO:
+        text = text.replace(raw, shown)
+    return printable(mask_text(text))
+
+
+@cache
 def _vi_label(table: str, names: str) -> str:
     """Column names as a Vietnamese user knows them: ``Giới tính (sex)``."""
     if table not in TABLES or not names:
@@ -51,6 +123,17 @@ def _vi_label(table: str, names: str) -> str:
     specs = column_specs(table)
     parts = [f"{specs[n].vi} ({n})" if n in specs else n for n in names.split("+")]
     return " + ".join(parts)
+
+
+def _printable_tree(data: Any) -> Any:
+    """*data* (dicts, lists, scalars) with every string made :func:`~chitieu.privacy.printable`."""
+    if isinstance(data, str):
+        return printable(data)
+    if isinstance(data, dict):
+        return {_printable_tree(k): _printable_tree(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_printable_tree(v) for v in data]
+    return data
 
 
 @dataclass
@@ -86,8 +169,14 @@ class _Collector:
         n = len(files_a) if count is None else count
         if n == 0:
             return
-        key = (code, table, column)
-        group = self.groups.setdefault(key, _Group(code, table, column))
+        shown_column = _shown_column(table, column)
+        masked_column = shown_column != printable(column)
+        key = (code, table, shown_column)
+        group = self.groups.setdefault(key, _Group(code, table, shown_column))
+
+        def _show(raw: str) -> str:
+            return _shown_value(code, table, column, raw if raw else None)
+
         room = self.max_examples - len(group.examples)
         take = min(room, len(files_a))
         if take > 0:
@@ -107,12 +196,13 @@ class _Collector:
                     if value is None or (isinstance(value, float) and np.isnan(value))
                     else value
                 )
-                shown = "" if value is None else str(value)
+                raw = "" if value is None else str(value)
+                shown = _show(raw)
                 kw = {
-                    "column": column,
+                    "column": shown_column,
                     "table": table,
                     "value": shown,
-                    "file": files_a[i] or "",
+                    "file": printable(files_a[i] or ""),
                     "detail": "",
                     "expected": "",
                     "other": "",
@@ -121,13 +211,26 @@ class _Collector:
                 }
                 kw.update(scalars)
                 kw.update({k: v[i] for k, v in per_row.items()})
+                kw.update(
+                    {
+                        k: _shown_text(v, raw, shown)
+                        for k, v in kw.items()
+                        if k not in ("column", "table", "value", "file")
+                    }
+                )
                 kw_vi = {
                     **kw,
-                    "column": _vi_label(table, column),
+                    "column": _vi_label(table, shown_column),
                     "table": f"{TABLES[table].vi} ({table})" if table in TABLES else table,
                     "other": _vi_label(table, str(kw["other"])),
                     "detail_vi": kw.get("detail_vi", kw["detail"]),
                 }
+                message_en = printable(mask_text(_fmt(etype.template_en, **kw)))
+                message_vi = printable(mask_text(_fmt(etype.template_vi, **kw_vi)))
+                masked = shown != printable(raw) or masked_column
+                if masked:
+                    message_en += _MASKED_EN
+                    message_vi += _MASKED_VI
                 row = rows_a[i]
                 group.examples.append(
                     {
@@ -136,10 +239,11 @@ class _Collector:
                         "table": table,
                         "file": files_a[i] or "",
                         "row": None if row is None or pd.isna(row) else int(row),
-                        "column": column,
+                        "column": shown_column,
                         "value": shown,
-                        "message_en": _fmt(etype.template_en, **kw),
-                        "message_vi": _fmt(etype.template_vi, **kw_vi),
+                        "message_en": message_en,
+                        "message_vi": message_vi,
+                        "masked": masked,
                     }
                 )
         group.count += n
@@ -156,9 +260,11 @@ class ValidationReport:
     errors
         One row per problem shown in detail (at most ``max_examples`` per code,
         table and column), with ``code, severity, table, file, row, column,
-        value, message, message_vi, message_en``. ``row`` is the row number the
-        user sees in the file (header = row 1), or the 1-based position for
-        frames built in code.
+        value, message, message_vi, message_en, masked``. ``row`` is the row
+        number the user sees in the file (header = row 1), or the 1-based
+        position for frames built in code. ``value`` is masked where it is
+        personal (an identity, a name, an address, a number of 9 or more
+        digits) and ``masked`` says so; messages are masked the same way.
     counts
         The full count of every (code, severity, table, column), even when the
         details were truncated.
@@ -190,6 +296,7 @@ class ValidationReport:
         errors["message"] = errors["message_vi" if lang == "vi" else "message_en"]
         errors = errors.loc[:, list(PROBLEM_COLUMNS)]
         errors["row"] = errors["row"].astype("Int64")
+        errors["masked"] = errors["masked"].astype(bool)
         order = {"error": 0, "warning": 1}
         if not errors.empty:
             errors = errors.sort_values(
@@ -258,6 +365,11 @@ class ValidationReport:
     def valid(self) -> bool:
         """No errors (warnings allowed)."""
         return self.n_errors == 0
+
+    @property
+    def masked(self) -> bool:
+        """Whether a problem shown in detail had personal data masked."""
+        return bool(self.errors["masked"].any()) if "masked" in self.errors else False
 
     @property
     def truncated(self) -> bool:
@@ -337,6 +449,9 @@ class ValidationReport:
                 lines.append(
                     f"  {c['severity']:<8}{c['code']:<26}{where:<32}{c['count']:>10,}  {title}"
                 )
+        if self.masked:
+            lines.append("")
+            lines.append(f"({MASKED_NOTE_VI})" if vi else f"({MASKED_NOTE_EN})")
         if self.truncated:
             lines.append("")
             lines.append(
@@ -347,7 +462,12 @@ class ValidationReport:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: validity, counts, row accounting and the problems shown."""
+        """A JSON-ready dict: validity, counts, row accounting and the problems shown.
+
+        ``privacy`` says how values are masked (``masked``: whether a problem
+        shown had a value masked); every text is printable (no control
+        character, no lone surrogate), so the dict always encodes as UTF-8.
+        """
         from chitieu import __version__
 
         problems = [
@@ -363,7 +483,7 @@ class ValidationReport:
             }
             for p in self
         ]
-        return {
+        out = {
             "valid": self.valid,
             "n_errors": self.n_errors,
             "n_warnings": self.n_warnings,
@@ -379,7 +499,14 @@ class ValidationReport:
                 for r in self.counts.to_dict("records")
             ],
             "problems": problems,
+            "privacy": {
+                "masked": self.masked,
+                "note_en": MASKED_NOTE_EN,
+                "note_vi": MASKED_NOTE_VI,
+            },
         }
+        clean: dict[str, Any] = _printable_tree(out)
+        return clean
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """:meth:`to_dict` as JSON text (UTF-8 characters kept)."""
