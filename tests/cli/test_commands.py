@@ -179,6 +179,190 @@ def test_report_without_out_prints_the_key_indicators(
         assert get_indicator(indicator_id).name_en in out
 
 
+# -- report --plan -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def thang_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic commune made under the code of the Thắng plan's commune."""
+    from chitieu import synth
+    from chitieu.io.write import write_submission
+    from chitieu.plans import THANG_2024
+
+    sub = synth.place_in_unit(
+        synth.generate(n_children=600, seed=2, year=2024),
+        THANG_2024.unit_code,
+        division_version=THANG_2024.division_version,
+        name=THANG_2024.unit_name,
+    )
+    return write_submission(sub, tmp_path_factory.mktemp("thang") / "xa", "csv", headers="vi")
+
+
+def table_line(out: str, name: str) -> str:
+    return next(x for x in out.splitlines() if x.startswith(name))
+
+
+@pytest.mark.parametrize("folder", ["valid", "thang"])
+def test_report_without_plan_shows_no_target(
+    capsys: pytest.CaptureFixture[str], valid_folder: Path, thang_folder: Path, folder: str
+) -> None:
+    path = valid_folder if folder == "valid" else thang_folder
+    code, out, _ = run(capsys, "report", str(path), "--period", "2024", "--lang", "en")
+    assert code == 0
+    assert "plan target" not in out and "result" not in out.splitlines()[1]
+    assert " met" not in out and "Targets:" not in out
+    code, out, _ = run(capsys, "report", str(path), "--period", "2024")
+    assert "kế hoạch" not in out and "đạt" not in out
+
+
+def test_report_with_plan_prints_the_targets_of_the_plans_commune(
+    capsys: pytest.CaptureFixture[str], thang_folder: Path
+) -> None:
+    from chitieu import plans, read_submission
+
+    code, out, err = run(
+        capsys, "report", str(thang_folder), "-p", "2024", "--plan", "thi-tran-thang-2024",
+        "--lang", "en",
+    )  # fmt: skip
+    assert code == 0 and err == ""
+    assert "plan target" in out and "Thị trấn Thắng (code 07840, 2008 division)" in out
+    expected = plans.evaluate(plans.THANG_2024, read_submission(thang_folder)).set_index(
+        "indicator_id"
+    )
+    for indicator_id, row in expected.iterrows():
+        line = table_line(out, get_indicator(str(indicator_id)).name_en + " ")
+        assert line.rstrip().endswith(row["status"]), line
+    line = table_line(out, "Number and percentage of children in special circumstances ")
+    assert "< 2" in line
+
+
+def test_report_with_plan_in_vietnamese(
+    capsys: pytest.CaptureFixture[str], thang_folder: Path
+) -> None:
+    code, out, _ = run(
+        capsys, "report", str(thang_folder), "-p", "2024", "--plan", "thi-tran-thang-2024"
+    )
+    assert code == 0
+    assert "kế hoạch" in out.splitlines()[1] and "Kế hoạch:" in out
+    assert "đạt" in out
+
+
+@pytest.mark.parametrize(
+    ("period", "says"),
+    [("2023", "is for 2024, not for 2023"), ("2024-Q3", "part of the period"),
+     ("2024-H2", "part of the period")],
+)  # fmt: skip
+def test_report_plan_of_another_period_is_exit_2(
+    capsys: pytest.CaptureFixture[str], thang_folder: Path, period: str, says: str
+) -> None:
+    code, out, err = run(
+        capsys, "report", str(thang_folder), "-p", period, "--plan", "thi-tran-thang-2024"
+    )
+    assert code == 2 and out == ""
+    assert err.startswith("chitieu: error [plan-mismatch]: ")
+    assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_plan_of_another_commune_is_no_data_with_the_reason(
+    capsys: pytest.CaptureFixture[str], valid_folder: Path
+) -> None:
+    code, out, err = run(
+        capsys, "report", str(valid_folder), "-p", "2024", "--plan", "thi-tran-thang-2024",
+        "--lang", "en",
+    )  # fmt: skip
+    assert code == 0
+    assert "no record of Thị trấn Thắng (code 07840, 2008 division)" in out
+    assert "no record of Thị trấn Thắng" in err
+    rows = out.split("---\n", 1)[1].split("Targets:")[0].splitlines()
+    assert rows and all("no data" in r for r in rows)
+    assert not any(r.rstrip().endswith((" met", "not met")) for r in rows)
+
+
+def test_report_unknown_plan_names_the_known_ones(
+    capsys: pytest.CaptureFixture[str], valid_folder: Path
+) -> None:
+    code, out, err = run(capsys, "report", str(valid_folder), "-p", "2024", "--plan", "thang")
+    assert code == 2 and out == ""
+    assert err.startswith("chitieu: error [unknown-plan]: ") and "thi-tran-thang-2024" in err
+
+
+def test_report_plan_from_a_file(
+    capsys: pytest.CaptureFixture[str], valid_folder: Path, tmp_path: Path
+) -> None:
+    from chitieu import read_submission
+
+    units = read_submission(valid_folder).units
+    commune = units.loc[units["level"] == "COMMUNE"].iloc[0]
+    plan_file = tmp_path / "ke-hoach.yaml"
+    plan_file.write_text(
+        "name_vi: Kế hoạch năm 2024 của xã\n"
+        "name_en: Commune plan 2024\n"
+        "period: '2024'\n"
+        f"unit_code: '{commune['unit_code']}'\n"
+        "division_version: '2008'\n"
+        "targets:\n"
+        "  - {indicator: child_population, op: '>', value: 1000000}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "report", str(valid_folder), "-p", "2024", "--plan", str(plan_file), "--lang", "en"
+    )
+    assert code == 0
+    line = table_line(out, "Child population")
+    assert "> 1,000,000" in line and line.rstrip().endswith("not met")
+    assert "Targets: Commune plan 2024." in out
+
+
+def test_report_out_with_plan_carries_the_attainment(
+    capsys: pytest.CaptureFixture[str], thang_folder: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "r.json"
+    code, _, _ = run(
+        capsys, "report", str(thang_folder), "-p", "2024", "--plan", "thi-tran-thang-2024",
+        "--out", str(target), "--lang", "en",
+    )  # fmt: skip
+    assert code == 0
+    notes = json.loads(target.read_text(encoding="utf-8"))["metadata"]["notes"]
+    assert notes[0].startswith("Plan: 2024 child-affairs plan of Thắng town")
+    assert any(n.startswith("injury_rate < 3") for n in notes)
+    target2 = tmp_path / "r2.json"
+    code, _, _ = run(capsys, "report", str(thang_folder), "-p", "2024", "--out", str(target2))
+    assert code == 0
+    assert json.loads(target2.read_text(encoding="utf-8"))["metadata"]["notes"] == []
+
+
+def test_report_plan_with_rows_left_out_still_says_so(
+    capsys: pytest.CaptureFixture[str], invalid_folder: str
+) -> None:
+    code, out, err = run(
+        capsys, "report", invalid_folder, "-p", "2024", "--allow-invalid", "--lang", "en",
+        "--plan", "thi-tran-thang-2024",
+    )  # fmt: skip
+    assert code == 0
+    assert "left out 8 rows with errors" in out and "left out 8 rows" in err
+    assert "plan target" in out
+
+
+def test_key_figures_say_no_data_never_zero(
+    capsys: pytest.CaptureFixture[str], thang_folder: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "xa"
+    shutil.copytree(thang_folder, folder)
+    (folder / "tai_nan_thuong_tich.csv").unlink()
+    code, out, _ = run(
+        capsys, "report", str(folder), "-p", "2024", "--plan", "thi-tran-thang-2024",
+        "--lang", "en",
+    )  # fmt: skip
+    assert code == 0
+    line = table_line(out, "Child injury rate")
+    assert "no data" in line and "0.00" not in line and " met" not in line
+    assert line.rstrip().endswith("no data")
+    assert "injury_rate: " in out.split("Notes:")[1]  # the reason
+    code, out, _ = run(capsys, "report", str(folder), "-p", "2024")
+    line = table_line(out, "Tỷ suất trẻ em bị tai nạn, thương tích ")
+    assert "không có số liệu" in line and "0,00" not in line
+
+
 def test_report_excel_needs_its_libraries(
     capsys: pytest.CaptureFixture[str],
     valid_folder: Path,
@@ -209,8 +393,10 @@ def test_demo_writes_data_and_workbook_and_prints_key_figures(
     assert workbook.is_file() and workbook.stat().st_size > 0
     assert (out_dir / "du-lieu" / "tre_em.csv").is_file()
     assert "The submission is valid." in out
-    assert "Key indicators, period 2024" in out
+    assert "Key indicators of Thị trấn Thắng (code 07840, 2008 division), period 2024" in out
     assert "plan target" in out and "< 2" in out and ">= 96" in out
+    assert "Thị trấn Thắng (code 07840, 2008 division)" in out
+    assert "shown as an example" in out and "synthetic" in out
     assert f"Report: {workbook}" in out
     assert "chitieu validate" in err  # the next step, on stderr
     # the data the demo wrote validate cleanly from the command line too
@@ -232,6 +418,35 @@ def test_demo_writes_csv_when_excel_is_missing(
     table = pd.read_csv(target, dtype=str, encoding="utf-8-sig")
     assert "child_population" in set(table["indicator_id"])
     assert f"Report: {target}" in out
+
+
+def test_demo_data_carry_the_plans_unit_code(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from chitieu import read_submission
+
+    code, _, _ = run(capsys, "demo", "--out", str(tmp_path / "d"), "--children", "300")
+    sub = read_submission(tmp_path / "d" / "du-lieu")
+    assert code == 0
+    assert set(sub.children["commune_code"]) == {"07840"}
+    commune = sub.units.loc[sub.units["level"] == "COMMUNE"].iloc[0]
+    assert (commune["name"], commune["district_code"]) == ("Thị trấn Thắng", "222")
+
+
+@pytest.mark.parametrize("extra", [["--year", "2023"], ["--communes", "2"]])
+def test_demo_of_another_year_or_several_communes_shows_no_target(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str]
+) -> None:
+    pytest.importorskip("openpyxl")
+    code, out, _ = run(
+        capsys, "demo", "--out", str(tmp_path / "d"), "--children", "300", "--lang", "en", *extra
+    )
+    assert code == 0
+    assert "Key indicators, period" in out
+    header = table_line(out, "indicator ")
+    assert "plan target" not in header and "result" not in header and " met" not in out
+    assert "Targets:" not in out
+    assert "No plan targets: the example plan is for one commune" in out
 
 
 def test_demo_rejects_zero_children(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
