@@ -128,19 +128,39 @@ def message(text: str) -> None:
 def emit(text: str, output: Path | None = None, *, lang: Lang = "en") -> None:
     """Write a result to *output* (a file) or to standard output.
 
+    A missing folder of *output* is created. The text is written as UTF-8;
+    a character UTF-8 cannot encode (a lone surrogate) becomes ``?`` rather
+    than stopping the command.
+
     Raises
     ------
-    OSError
-        When the file cannot be written (the caller turns it into exit code 2).
+    chitieu.errors.WriteError
+        Code ``cannot-write-output``, when the file cannot be written (its
+        folder cannot be made, it is a folder, no permission, disk full); the
+        command line exits with code 2.
     """
+    from chitieu.errors import WriteError
+
     body = text if text.endswith("\n") else text + "\n"
     if output is None:
         sys.stdout.write(body)
         sys.stdout.flush()
         return
-    if output.parent and not output.parent.exists():
-        output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(body, encoding="utf-8")
+    try:
+        if output.parent and not output.parent.exists():
+            output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8", errors="replace", newline="") as f:
+            f.write(body)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise WriteError(
+            say(
+                f"{output}: cannot write the output ({reason})",
+                lang,
+                vi=f"{output}: không ghi được kết quả ({reason})",
+            ),
+            code="cannot-write-output",
+        ) from None
     message(say(f"wrote {output}", lang, vi=f"đã ghi {output}"))
 
 

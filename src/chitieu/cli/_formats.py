@@ -3,7 +3,11 @@
 Every renderer takes a list of :class:`Checked` (the path as the user gave it
 and the library's :class:`~chitieu.validation.ValidationReport`) and returns
 text. The problems themselves, their codes, rows and messages come from the
-report; this module only lays them out.
+report, already masked where they would show personal data
+(``docs/privacy.md``); this module only lays them out, and makes every output
+well-formed whatever the names of the files: control characters and lone
+surrogates never reach the XML or the JSON (:func:`chitieu.privacy.printable`),
+GitHub properties are escaped, SARIF URIs percent-encoded.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from chitieu.cli._common import Lang, format_table, say
+from chitieu.privacy import MASKED_NOTE_EN, MASKED_NOTE_VI, printable
 from chitieu.validation import ERRORS, ValidationReport
 
 __all__ = [
@@ -40,6 +45,7 @@ SARIF_SCHEMA = (
 INFORMATION_URI = "https://github.com/chitieu/chitieu"
 ERRORS_DOC = "https://github.com/chitieu/chitieu/blob/main/docs/errors.md"
 _ZIP_SUFFIXES = (".zip",)
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,8 @@ class Problem:
     @property
     def located_message(self) -> str:
         """The message, preceded by the sheet or the file inside a zip when there is one."""
-        return f"[{self.inner}] {self.message}" if self.inner else self.message
+        text = f"[{self.inner}] {self.message}" if self.inner else self.message
+        return printable(text)
 
 
 def locate(path: str, file: str) -> tuple[str, str]:
@@ -93,17 +100,41 @@ def locate(path: str, file: str) -> tuple[str, str]:
     ('data/xa-01.zip', 'tre_em.csv')
     >>> locate("data/bo_du_lieu.xlsx", "bo_du_lieu.xlsx#Trẻ em")
     ('data/bo_du_lieu.xlsx', 'Trẻ em')
+    >>> locate("data/xa#1.csv", "xa#1.csv")  # a '#' in a file name is not a sheet
+    ('data/xa#1.csv', '')
     """
     given = Path(path)
     posix = given.as_posix()
     if not file:
         return posix, ""
-    name, _, sheet = file.partition("#")
+    name, sheet = _split_sheet(file)
     if given.is_dir():
         return PurePosixPath(posix, name).as_posix(), sheet
     if given.suffix.lower() in _ZIP_SUFFIXES:
         return posix, file
     return posix, sheet
+
+
+def _split_sheet(file: str) -> tuple[str, str]:
+    """``book.xlsx#Sheet`` -> (``book.xlsx``, ``Sheet``); any other name is a file name whole.
+
+    The reader names a sheet of a workbook ``<workbook>#<sheet>``; a ``#``
+    elsewhere (``xa#1.csv``, ``bao#cao.xlsx`` itself) belongs to the file name.
+
+    >>> _split_sheet("bo.xlsx#Trẻ em"), _split_sheet("xa#1.csv"), _split_sheet("a#b.xlsx")
+    (('bo.xlsx', 'Trẻ em'), ('xa#1.csv', ''), ('a#b.xlsx', ''))
+    >>> _split_sheet("a#b.xlsx#Đơn vị")
+    ('a#b.xlsx', 'Đơn vị')
+    """
+    lowered = file.lower()
+    best = -1
+    for suffix in _WORKBOOK_SUFFIXES:
+        at = lowered.rfind(suffix + "#")
+        if at >= 0:
+            best = max(best, at + len(suffix))
+    if best < 0:
+        return file, ""
+    return file[:best], file[best + 1 :]
 
 
 def _none(value: Any) -> Any:
@@ -171,6 +202,13 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def _masked_note(checked: Sequence[Checked], lang: Lang) -> str:
+    """The sentence saying values are masked, when a report shown masked one; else ``""``."""
+    if not any(c.report.masked for c in checked):
+        return ""
+    return MASKED_NOTE_VI if lang == "vi" else MASKED_NOTE_EN
+
+
 # -- text ---------------------------------------------------------------------------
 _SEVERITY_VI = {"error": "lỗi", "warning": "cảnh báo"}
 
@@ -179,7 +217,8 @@ def render_text(checked: Sequence[Checked], lang: Lang) -> str:
     """A readable summary, then one line per problem with its file and row."""
     blocks = []
     for item in checked:
-        lines = [say(f"Submission: {item.path}", lang, vi=f"Bộ dữ liệu: {item.path}")]
+        path = printable(item.path)
+        lines = [say(f"Submission: {path}", lang, vi=f"Bộ dữ liệu: {path}")]
         lines.append(item.report.summary(lang=lang))
         shown = list(problems(item, lang))
         if shown:
@@ -193,7 +232,7 @@ def render_text(checked: Sequence[Checked], lang: Lang) -> str:
             rows = [
                 (
                     _SEVERITY_VI.get(p.severity, p.severity) if lang == "vi" else p.severity,
-                    p.file,
+                    printable(p.file),
                     "" if p.row is None else p.row,
                     p.column,
                     p.code,
@@ -244,27 +283,33 @@ def render_junit(checked: Sequence[Checked], lang: Lang) -> str:
         frame = report.counts.assign(table=report.counts["table"].fillna(""))
         counts = frame.groupby(["table", "code"], sort=False, dropna=False)["count"].sum()
         hidden = _hidden(report)
-        suite = ET.SubElement(root, "testsuite", name=item.path)
+        path = printable(item.path)
+        suite = ET.SubElement(root, "testsuite", name=path)
         props = ET.SubElement(suite, "properties")
         from chitieu import __version__
 
         ET.SubElement(props, "property", name="chitieu_version", value=__version__)
         ET.SubElement(props, "property", name="valid", value=str(report.valid).lower())
+        ET.SubElement(props, "property", name="masked", value=str(report.masked).lower())
+        note = MASKED_NOTE_VI if lang == "vi" else MASKED_NOTE_EN
+        ET.SubElement(props, "property", name="privacy", value=note)
         tests = failures = 0
         for table in _tables_checked(report):
             suite_table = table or "submission"
             for code, err in ERRORS.items():
                 tests += 1
                 case = ET.SubElement(
-                    suite, "testcase", classname=f"{item.path}.{suite_table}", name=code
+                    suite, "testcase", classname=f"{path}.{suite_table}", name=code
                 )
                 n = int(counts.get((table, code), 0))
                 if not n:
                     continue
                 here = [p for p in shown if p.table == table and p.code == code]
                 lines = [
-                    f"{p.artifact}{':' + str(p.row) if p.row is not None else ''}: "
-                    f"{p.column + ': ' if p.column else ''}{p.located_message}"
+                    printable(
+                        f"{p.artifact}{':' + str(p.row) if p.row is not None else ''}: "
+                        f"{p.column + ': ' if p.column else ''}{p.located_message}"
+                    )
                     for p in here
                 ]
                 lines += [
@@ -274,10 +319,10 @@ def render_junit(checked: Sequence[Checked], lang: Lang) -> str:
                 if err.severity == "error":
                     failures += 1
                     failure = ET.SubElement(case, "failure", type=code, message=summary)
-                    failure.text = "\n".join(lines)
+                    failure.text = printable("\n".join(lines))
                 else:
                     out = ET.SubElement(case, "system-out")
-                    out.text = "\n".join([summary, *lines])
+                    out.text = printable("\n".join([summary, *lines]))
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
@@ -293,10 +338,12 @@ def render_junit(checked: Sequence[Checked], lang: Lang) -> str:
 
 # -- github ---------------------------------------------------------------------------
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: ``%``, CR and LF escaped, other controls shown as ``\\xNN``."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
+    """A workflow command's property (``file=``, ``title=``): also ``:`` and ``,`` escaped."""
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -318,13 +365,17 @@ def render_github(checked: Sequence[Checked], lang: Lang) -> str:
                 f"{_escape_data(_more_text(group, lang))}"
             )
         r = item.report
+        path = printable(item.path)
         lines.append(
             say(
-                f"{item.path}: {_count(r.n_errors, 'error')}, {_count(r.n_warnings, 'warning')}",
+                f"{path}: {_count(r.n_errors, 'error')}, {_count(r.n_warnings, 'warning')}",
                 lang,
-                vi=f"{item.path}: {r.n_errors:,} lỗi, {r.n_warnings:,} cảnh báo",
+                vi=f"{path}: {r.n_errors:,} lỗi, {r.n_warnings:,} cảnh báo",
             )
         )
+    note = _masked_note(checked, lang)
+    if note:
+        lines.append(f"({note})")
     return "\n".join(lines) + "\n"
 
 
@@ -334,7 +385,24 @@ def _rule_name(code: str) -> str:
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/:@!$&'()*+,;=-._~")
+    """*path* as a SARIF ``artifactLocation.uri``: a percent-encoded URI reference.
+
+    A relative path stays relative (``#`` -> ``%23``, ``:`` -> ``%3A`` so that
+    no segment reads as a scheme); an absolute one becomes a ``file:`` URI. The
+    bytes of a name that is not valid UTF-8 are encoded as they are on disk.
+
+    >>> _uri("data/xa #1?.csv"), _uri("d/50%:a.csv"), _uri("/tmp/Trẻ em.csv")
+    ('data/xa%20%231%3F.csv', 'd/50%25%3Aa.csv', 'file:///tmp/Tr%E1%BA%BB%20em.csv')
+    """
+    posix = path.replace("\\", "/") if re.match(r"^[A-Za-z]:[\\/]", path) else path
+    drive = re.match(r"^([A-Za-z]):/", posix)
+    if drive:
+        rest = quote(posix[3:], safe="/!$&'()*+,;=-._~@", errors="surrogateescape")
+        return f"file:///{drive.group(1)}:/{rest}"
+    encoded = quote(posix, safe="/!$&'()*+,;=-._~@", errors="surrogateescape")
+    if posix.startswith("/"):
+        return "file://" + encoded
+    return encoded
 
 
 def sarif_rules(lang: Lang) -> list[dict[str, Any]]:
@@ -373,7 +441,11 @@ def render_sarif(checked: Sequence[Checked], lang: Lang) -> str:
                 "level": p.severity if p.severity in ("error", "warning") else "note",
                 "message": {"text": p.located_message},
                 "locations": [{"physicalLocation": location}],
-                "properties": {"table": p.table, "column": p.column, "file": p.file},
+                "properties": {
+                    "table": p.table,
+                    "column": printable(p.column),
+                    "file": printable(p.file),
+                },
             }
             if p.code in index:
                 result["ruleIndex"] = index[p.code]
@@ -382,7 +454,7 @@ def render_sarif(checked: Sequence[Checked], lang: Lang) -> str:
             notifications.append(
                 {
                     "level": "note",
-                    "message": {"text": f"{item.path}: {_more_text(group, lang)}"},
+                    "message": {"text": printable(f"{item.path}: {_more_text(group, lang)}")},
                     "descriptor": {"id": group["code"]},
                 }
             )
@@ -409,15 +481,19 @@ def render_sarif(checked: Sequence[Checked], lang: Lang) -> str:
                 "invocations": [invocation],
                 "results": results,
                 "properties": {
+                    "privacy": {
+                        "masked": any(c.report.masked for c in checked),
+                        "note": MASKED_NOTE_VI if lang == "vi" else MASKED_NOTE_EN,
+                    },
                     "submissions": [
                         {
-                            "path": c.path,
+                            "path": printable(c.path),
                             "valid": c.report.valid,
                             "n_errors": c.report.n_errors,
                             "n_warnings": c.report.n_warnings,
                         }
                         for c in checked
-                    ]
+                    ],
                 },
             }
         ],

@@ -24,7 +24,7 @@ from chitieu.cli._common import (
 from chitieu.cli._formats import FORMATS, Checked, render
 from chitieu.errors import ReadError
 from chitieu.io.headers import TABLE_SUFFIXES
-from chitieu.privacy import mask_text
+from chitieu.privacy import mask_text, printable
 
 __all__ = ["register", "run"]
 
@@ -108,11 +108,11 @@ def run(args: argparse.Namespace) -> int:
             try:
                 subs.append((path, read_submission(path)))
             except ReadError as exc:
-                unreadable.append((exc.code, str(exc)))
+                unreadable.append((exc.code, printable(mask_text(str(exc)))))
             steps.step()
         if unreadable:
             for code, text in unreadable[:-1]:
-                message(f"chitieu: error [{code}]: {mask_text(text)}")
+                message(f"chitieu: error [{code}]: {text}")
             raise CliUsageError(unreadable[-1][1], code=unreadable[-1][0])
         checked = []
         for path, sub in subs:
