@@ -1221,9 +1221,8 @@ def place_in_unit(
     if district_code and version == "2008":
         old_district = units.loc[commune, "district_code"].item()
         district = (units["level"] == "DISTRICT").fillna(False).to_numpy(dtype=bool)
-        units.loc[district & (units["unit_code"] == old_district).to_numpy(dtype=bool), "unit_code"] = (
-            district_code
-        )
+        same = (units["unit_code"] == old_district).to_numpy(dtype=bool)
+        units.loc[district & same, "unit_code"] = district_code
         units.loc[commune, "district_code"] = district_code
     frames: dict[str, pd.DataFrame] = {"units": units}
     for table in ("children", "injuries", "abuse_cases", "sanctions"):
