@@ -461,6 +461,12 @@ def plan_from_dict(content: Mapping[str, Any], *, source: str = "") -> Plan:
             )
         except ValueError as exc:
             raise InvalidPlanError(f"{where}target {number}: {exc}") from None
+    for name in ("unit_code", "district_code", "province_code"):
+        if name in content and not isinstance(content[name], str):
+            raise InvalidPlanError(
+                f"{where}{name} must be text, found the number {content[name]!r}: write the "
+                'code in quotes ("07840"), a number loses its leading zeros'
+            )
     notes = content.get("notes", ())
     if isinstance(notes, str):
         notes = (notes,)

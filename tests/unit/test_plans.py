@@ -147,6 +147,20 @@ def test_a_plan_file_with_an_unknown_indicator_is_refused(tmp_path: Path) -> Non
     assert info.value.code == "invalid-plan"
 
 
+def test_a_unit_code_written_as_a_number_is_refused() -> None:
+    content = {
+        "name_vi": "x",
+        "period": 2024,
+        "unit_code": 7840,
+        "division_version": 2008,
+        "targets": [{"indicator": "injury_rate", "op": "<", "value": 3}],
+    }
+    with pytest.raises(InvalidPlanError, match="leading zeros"):
+        plans.plan_from_dict(content)
+    plan = plans.plan_from_dict({**content, "unit_code": "07840"})
+    assert (plan.unit_code, plan.division_version) == ("07840", "2008")
+
+
 # -- the period ------------------------------------------------------------------------
 @pytest.mark.parametrize("period", ["2024-Q3", "2024-H1", "2024-07"])
 def test_a_part_of_the_year_is_refused(sub: chitieu.Submission, period: str) -> None:
