@@ -147,18 +147,21 @@ def measure(
     baseline = _peak_mib()
     input_mib = sum(float(frame.memory_usage(deep=True).sum()) for _, frame in sub.tables()) / 2**20
     times = []
+    cpu = []
     result: Any = None
     for _ in range(repeat):
         result = None
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = call(sub)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     peak = _peak_mib()
     info: dict[str, Any] = {
         "engine": engine,
         "best_s": round(min(times), 3),
         "times_s": [round(t, 3) for t in times],
+        "cpu_s": round(cpu[times.index(min(times))], 3),
         "read_parquet_s": round(read_s, 3),
         "input_mib": round(input_mib, 1),
         "baseline_mib": round(baseline, 1),
@@ -231,7 +234,20 @@ def machine() -> dict[str, Any]:
         memory_gib: float | None = round(pages / 2**30, 1)
     except (ValueError, OSError, AttributeError):
         memory_gib = None
+    try:
+        commit = (
+            subprocess.run(
+                ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+            or None
+        )
+    except OSError:
+        commit = None
     return {
+        "commit": commit,
         "nproc": os.cpu_count(),
         "memory_gib": memory_gib,
         "python": platform.python_version(),
@@ -329,16 +345,27 @@ def run_size(
 
 def format_table(runs: Sequence[dict[str, Any]]) -> str:
     """The results as a fixed-width text table."""
-    header = ("engine", "children", "best s", "runs", "x report8", "peak+ MiB", "mismatches")
+    header = (
+        "engine",
+        "children",
+        "best s",
+        "cpu s",
+        "runs",
+        "x report8",
+        "peak+ MiB",
+        "mismatches",
+    )
     lines = [header]
     for run in runs:
         if "error" in run:
-            lines.append(("(generate)", f"{run['children']:,}", "-", "-", "-", "-", run["error"]))
+            lines.append(
+                ("(generate)", f"{run['children']:,}", "-", "-", "-", "-", "-", run["error"])
+            )
             continue
         for name, info in run["engines"].items():
             if "best_s" not in info:
                 reason = info.get("skipped") or info.get("error", "")
-                lines.append((name, f"{run['children']:,}", "-", "-", "-", "-", reason[:60]))
+                lines.append((name, f"{run['children']:,}", "-", "-", "-", "-", "-", reason[:60]))
                 continue
             mism = info.get("mismatches")
             lines.append(
@@ -346,6 +373,7 @@ def format_table(runs: Sequence[dict[str, Any]]) -> str:
                     name,
                     f"{run['children']:,}",
                     f"{info['best_s']:.2f}",
+                    f"{info['cpu_s']:.2f}" if "cpu_s" in info else "-",
                     str(len(info["times_s"])),
                     f"{info['ratio_to_report8']:.2f}" if "ratio_to_report8" in info else "-",
                     f"{info['peak_extra_mib']:.0f}",
