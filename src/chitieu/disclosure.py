@@ -45,6 +45,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, overload
@@ -57,10 +58,52 @@ from chitieu.units import LEVELS, NATIONAL_CODE, UNKNOWN_UNIT, parent_codes
 if TYPE_CHECKING:
     from chitieu.report import Report
 
-__all__ = ["DEFAULT_K", "summary", "suppress", "suppress_levels"]
+__all__ = [
+    "DEFAULT_K",
+    "NOTE_PREFIX",
+    "SYMBOLS",
+    "disclosure_metadata",
+    "hidden_cells",
+    "is_suppressed",
+    "summary",
+    "suppress",
+    "suppress_levels",
+    "threshold",
+]
 
 #: Default threshold: counts from 1 to ``DEFAULT_K - 1`` are hidden.
 DEFAULT_K = 5
+
+#: How human formats (Excel, HTML) show a cell that holds no number, with the
+#: meaning of each symbol (vi, en). ``x`` follows the GSO and UN convention
+#: for "confidential"; zeros are shown as ``0``. Machine formats (CSV,
+#: Parquet, JSON) leave such cells empty (null) and keep the flags.
+SYMBOLS: dict[str, tuple[str, tuple[str, str]]] = {
+    "suppressed": (
+        "x",
+        (
+            "Số liệu bị che khi công bố (số nhỏ, hoặc che bổ sung để không suy ra được số nhỏ)",
+            "Hidden for publication (a small count, or hidden so that none can be recovered)",
+        ),
+    ),
+    "zero_denominator": (
+        "..",
+        (
+            "Không tính được: mẫu số bằng 0",
+            "Not computable: the denominator is 0",
+        ),
+    ),
+    "no_data": (
+        "Không có số liệu",
+        (
+            "Chỉ tiêu không tính được vì thiếu dữ liệu (lý do ghi bên cạnh)",
+            "The indicator could not be computed from the input (reason beside it)",
+        ),
+    ),
+}
+
+#: The first words of the note :func:`suppress` adds to a report.
+NOTE_PREFIX = "Số liệu công bố:"
 
 #: Words of a denominator's English definition that say it does not count children.
 _NOT_CHILDREN = ("school", "commune", "village", "total population")
@@ -278,7 +321,7 @@ def _check_k(k: object) -> int:
 
 def _note(k: int, counts: Mapping[str, int]) -> str:
     return (
-        f"Số liệu công bố: các số đếm từ 1 đến {k - 1} đã được che "
+        f"{NOTE_PREFIX} các số đếm từ 1 đến {k - 1} đã được che "
         f"({counts['primary']:,} ô), cùng {counts['complementary']:,} ô khác để không "
         f"suy ra được chúng / Published figures: counts from 1 to {k - 1} are suppressed "
         f"({counts['primary']:,} cells), with {counts['complementary']:,} further cells so "
@@ -424,4 +467,122 @@ def summary(obj: Report | pd.DataFrame) -> dict[str, int]:
         "suppressed": int(hidden.sum()),
         "primary": int((hidden & ~compl).sum()),
         "complementary": int(compl.sum()),
+    }
+
+
+_THRESHOLD_NOTE = re.compile(re.escape(NOTE_PREFIX) + r" các số đếm từ 1 đến (\d+)")
+
+
+def _flag_mask(table: pd.DataFrame, flag: str) -> np.ndarray:
+    if "flags" not in table.columns or not len(table):
+        return np.zeros(len(table), dtype=bool)
+    pattern = rf"(?:^|,){flag}(?:,|$)"
+    return (
+        table["flags"]
+        .astype("str")
+        .fillna("")
+        .str.contains(pattern, regex=True)
+        .to_numpy(dtype=bool)
+    )
+
+
+def is_suppressed(obj: Report | pd.DataFrame) -> bool:
+    """Whether *obj* was made for publication by :func:`suppress` or :func:`suppress_levels`.
+
+    A report is suppressed when a row carries the flag ``suppressed`` or when
+    it has the note :func:`suppress` adds (a report with no small count has
+    nothing hidden, yet is a publication copy); a table, when a row carries
+    the flag.
+
+    Examples
+    --------
+    >>> from chitieu.indicators.examples import tiny_submission
+    >>> from chitieu.report import report
+    >>> rep = report(tiny_submission(), period="2024", indicators=["child_population"])
+    >>> is_suppressed(rep), is_suppressed(rep.suppress()), is_suppressed(rep.suppress().table)
+    (False, True, True)
+    """
+    table = obj if isinstance(obj, pd.DataFrame) else obj.table
+    if _flag_mask(table, "suppressed").any():
+        return True
+    notes = () if isinstance(obj, pd.DataFrame) else obj.notes
+    return any(str(note).startswith(NOTE_PREFIX) for note in notes)
+
+
+def threshold(obj: Report) -> int | None:
+    """The ``k`` a suppressed report was made with (from its note); None when not suppressed.
+
+    >>> from chitieu.indicators.examples import tiny_submission
+    >>> from chitieu.report import report
+    >>> rep = report(tiny_submission(), period="2024", indicators=["child_population"])
+    >>> threshold(rep), threshold(rep.suppress(k=3))
+    (None, 3)
+    """
+    for note in reversed(obj.notes):
+        match = _THRESHOLD_NOTE.match(str(note))
+        if match:
+            return int(match.group(1)) + 1
+    return None
+
+
+def hidden_cells(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Which ``numerator``, ``denominator`` and ``value`` cells of *table* are hidden.
+
+    A cell is hidden when its row carries the flag ``suppressed`` and the cell
+    is empty (NaN); the denominator only on rows that have one; the value
+    unless the denominator shown is 0 (a row's ``value`` is hidden with any of
+    its counts). Exports show these cells with
+    the symbol ``x``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"numerator": [float("nan"), 3.0], "denominator": [12.0, float("nan")],
+    ...                   "value": [float("nan"), 3.0], "flags": ["suppressed", ""]})
+    >>> {k: v.tolist() for k, v in hidden_cells(t).items()}
+    {'numerator': [True, False], 'denominator': [False, False], 'value': [True, False]}
+    """
+    row = _flag_mask(table, "suppressed")
+    out: dict[str, np.ndarray] = {}
+    for column in ("numerator", "denominator", "value"):
+        values = table[column].to_numpy(dtype=np.float64)
+        out[column] = row & np.isnan(values)
+    # A count has no denominator: NaN there is "no such cell", not a hidden one.
+    out["denominator"] &= _has_denominator(table)
+    # A shown zero denominator leaves the value undefined, hidden or not.
+    out["value"] &= ~(table["denominator"].to_numpy(dtype=np.float64) == 0)
+    return out
+
+
+def _has_denominator(table: pd.DataFrame) -> np.ndarray:
+    if "indicator_id" not in table.columns or not len(table):
+        return np.zeros(len(table), dtype=bool)
+    return _indicator_facts(table["indicator_id"].to_numpy())[1]
+
+
+def disclosure_metadata(obj: Report) -> dict[str, Any]:
+    """What the exports say about suppression, as plain JSON values.
+
+    ``suppressed`` (bool), ``k`` (None when not suppressed), how many cells
+    and rows are hidden, and the symbols human formats use.
+
+    >>> from chitieu.indicators.examples import tiny_submission
+    >>> from chitieu.report import report
+    >>> rep = report(tiny_submission(), period="2024", indicators=["child_population"])
+    >>> meta = disclosure_metadata(rep.suppress(k=3))
+    >>> meta["suppressed"], meta["k"], meta["rows_hidden"] > 0, meta["symbols"]["suppressed"]
+    (True, 3, True, 'x')
+    """
+    cells = hidden_cells(obj.table)
+    counts = summary(obj) if len(obj.table) else {"primary": 0, "complementary": 0}
+    return {
+        "suppressed": is_suppressed(obj),
+        "k": threshold(obj),
+        "cells_hidden": int(cells["numerator"].sum() + cells["denominator"].sum()),
+        "rows_hidden": int(_flag_mask(obj.table, "suppressed").sum()),
+        "rows_primary": int(counts["primary"]),
+        "rows_complementary": int(counts["complementary"]),
+        "hidden_cells_are": "null, with the flag suppressed (and complementary)",
+        "symbols": {name: symbol for name, (symbol, _) in SYMBOLS.items()},
+        "legend": {name: {"vi": vi, "en": en} for name, (_, (vi, en)) in SYMBOLS.items()},
     }

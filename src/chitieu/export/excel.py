@@ -14,8 +14,17 @@ The workbook has
   ("Nam (M)"), integers with thousands separators, percentages with one
   decimal, rates per 1,000 with two, a frozen header row and an autofilter.
 
-Security: text from the data (unit names, codes) is always written as text,
-never as a formula, even when it starts with ``=``, ``+``, ``-`` or ``@``.
+Cells without a number show a symbol, explained on the cover: ``x`` for a
+count hidden for publication (:func:`chitieu.disclosure.suppress`), ``..``
+for a value that cannot be computed because its denominator is 0, and an
+indicator the input cannot give has a row "Không có số liệu" ("No data") with
+the reason, where its rows would be. Zeros are shown as ``0``. A suppressed
+report says so at the top of the cover.
+
+Security: text from the data (unit names, codes, notes) is always written as
+text, never as a formula: text that starts with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return gets a leading ``'`` (:func:`chitieu.privacy.inert`),
+and xlsxwriter's conversions of strings to formulas, links and numbers are off.
 
 Writing needs xlsxwriter (``pip install 'chitieu[excel]'``).
 
@@ -33,6 +42,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,7 +52,10 @@ import numpy as np
 import pandas as pd
 
 from chitieu.codelists import get_codelist
+from chitieu.disclosure import SYMBOLS, hidden_cells, is_suppressed, threshold
 from chitieu.errors import ChitieuError
+from chitieu.export.tables import writable_path, write_error
+from chitieu.privacy import inert, mask_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from chitieu.report import Report
@@ -200,6 +213,11 @@ class _Writer:
         self.bold = workbook.add_format({"bold": True})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.warn = workbook.add_format({"bold": True, "font_color": "#C00000"})
+        self.banner = workbook.add_format(
+            {"bold": True, "font_size": 12, "font_color": "#C00000", "text_wrap": True}
+        )
+        self.symbol = workbook.add_format({"align": "right"})
+        self.no_data = workbook.add_format({"italic": True, "font_color": "#7F7F7F"})
         self._numbers: dict[str, Any] = {}
 
     def number_format(self, pattern: str) -> Any:
@@ -209,14 +227,14 @@ class _Writer:
 
     @staticmethod
     def text(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
-        """Write *value* as a string, never as a formula; missing values stay blank."""
+        """Write *value* as inert text, never as a formula; missing values stay blank."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             sheet.write_blank(row, col, None, fmt)
             return
         if value is pd.NA:
             sheet.write_blank(row, col, None, fmt)
             return
-        sheet.write_string(row, col, str(value), fmt)
+        sheet.write_string(row, col, inert(str(value)), fmt)
 
     @staticmethod
     def number(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
@@ -238,8 +256,8 @@ def _widths(headers: Sequence[str], columns: Sequence[np.ndarray]) -> list[int]:
 
 def _family_frame(
     report: Report, rows: pd.DataFrame, meta: pd.DataFrame, lang: str
-) -> tuple[list[str], list[np.ndarray], list[str], np.ndarray]:
-    """Header texts, display columns, column kinds (text/count/value) and row kinds."""
+) -> tuple[list[str], list[np.ndarray], list[str], np.ndarray, list[str]]:
+    """Header texts, display columns, column kinds (text/count/value), row kinds, column keys."""
     from chitieu.indicators.registry import DIMENSIONS
 
     ids = rows["indicator_id"]
@@ -259,6 +277,7 @@ def _family_frame(
         ],
         dtype=object,
     )
+
     def _code_label(c: object, ok: object) -> str:
         if not (isinstance(c, str) and c):
             return "chưa có mã chính thức" if lang == "vi" else "no official code known"
@@ -316,13 +335,20 @@ def _family_frame(
     spec.extend(tail)
     headers.extend(_pair(*_HEADERS[k], lang) for k, _, _ in tail)
     kinds = _map_column(ids, dict(zip(meta["id"], meta["kind"], strict=False)))
-    return headers, [c for _, _, c in spec], [k for _, k, _ in spec], kinds
+    return headers, [c for _, _, c in spec], [k for _, k, _ in spec], kinds, [k for k, _, _ in spec]
 
 
 def _write_family(
-    w: _Writer, sheet: Any, report: Report, rows: pd.DataFrame, meta: pd.DataFrame, lang: str
+    w: _Writer,
+    sheet: Any,
+    report: Report,
+    rows: pd.DataFrame,
+    meta: pd.DataFrame,
+    lang: str,
+    no_data: np.ndarray,
 ) -> None:
-    headers, columns, kinds, row_kinds = _family_frame(report, rows, meta, lang)
+    """Write one family's rows; *no_data* holds the reason of each "no data" row, else None."""
+    headers, columns, kinds, row_kinds, keys_of = _family_frame(report, rows, meta, lang)
     for col, width in enumerate(_widths(headers, columns)):
         sheet.set_column(col, col, width)
     for col, header in enumerate(headers):
@@ -330,12 +356,32 @@ def _write_family(
     value_fmt = {k: w.number_format(p) for k, p in _VALUE_FORMATS.items()}
     int_fmt = w.number_format("#,##0")
     dec_fmt = w.number_format("#,##0.00")
+    hidden = hidden_cells(rows)
+    keys = ("numerator", "denominator", "value")
+    by_column = dict(enumerate(keys_of))
+    hidden_at = {c: hidden[by_column[c]] for c in by_column if by_column[c] in keys}
+    value_col = next(c for c, k in by_column.items() if k == "value")
+    flags_col = next(c for c, k in by_column.items() if k == "flags")
+    den = rows["denominator"].to_numpy(dtype=np.float64)
+    undefined = (den == 0) & ~hidden["value"]
+    suppressed_symbol = SYMBOLS["suppressed"][0]
+    zero_symbol = SYMBOLS["zero_denominator"][0]
+    no_data_text = _pair(SYMBOLS["no_data"][0], "No data", lang)
     n = len(rows)
     for r in range(n):
         excel_row = r + 1
+        reason = no_data[r]
         for c, (kind, values) in enumerate(zip(kinds, columns, strict=True)):
             value = values[r]
-            if kind == "text":
+            if reason is not None and c == value_col:
+                w.text(sheet, excel_row, c, no_data_text, w.no_data)
+            elif reason is not None and c == flags_col:
+                w.text(sheet, excel_row, c, mask_text(str(reason)), w.no_data)
+            elif c in hidden_at and hidden_at[c][r]:
+                w.text(sheet, excel_row, c, suppressed_symbol, w.symbol)
+            elif c == value_col and undefined[r]:
+                w.text(sheet, excel_row, c, zero_symbol, w.symbol)
+            elif kind == "text":
                 w.text(sheet, excel_row, c, value)
             elif kind == "count":
                 integral = not (
@@ -346,6 +392,33 @@ def _write_family(
                 w.number(sheet, excel_row, c, value, value_fmt.get(row_kinds[r], dec_fmt))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(n, 1), len(headers) - 1)
+
+
+def _no_data_rows(report: Report, columns: Sequence[str]) -> pd.DataFrame:
+    """One row per skipped (indicator, period), in the table's columns, with ``_no_data``."""
+    skipped = report.skipped
+    n = len(skipped)
+    out: dict[str, Any] = {}
+    for column in columns:
+        if column in ("indicator_id", "period"):
+            out[column] = skipped[column].astype("str").to_numpy(dtype=object)
+        elif column == "level":
+            out[column] = np.full(n, report.level, dtype=object)
+        elif column == "breakdown" or column in report.dimensions:
+            out[column] = np.full(n, "total", dtype=object)
+        elif column == "multi_response":
+            out[column] = np.zeros(n, dtype=bool)
+        elif column in ("numerator", "denominator", "value"):
+            out[column] = np.full(n, np.nan)
+        elif column == "units_missing":
+            out[column] = pd.array([pd.NA] * n, dtype="Int64")
+        elif column == "flags":
+            out[column] = np.full(n, "", dtype=object)
+        else:
+            out[column] = np.full(n, None, dtype=object)
+    frame = pd.DataFrame(out)
+    frame["_no_data"] = skipped["reason"].astype("str").to_numpy(dtype=object)
+    return frame
 
 
 def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
@@ -369,6 +442,24 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
         0,
         _pair("Theo Thông tư 13/2021/TT-BLĐTBXH", "Under Circular 13/2021/TT-BLĐTBXH", lang),
     )
+    row += 1
+    suppressed = is_suppressed(report)
+    k = threshold(report)
+    if suppressed:
+        small = f"1 đến {k - 1}" if k else "nhỏ"
+        small_en = f"1 to {k - 1}" if k else "small"
+        banner = _pair(
+            f"BẢN CÔNG BỐ: các số đếm từ {small} đã được che (ký hiệu x)",
+            f"FOR PUBLICATION: counts from {small_en} are suppressed (shown as x)",
+            lang,
+        )
+    else:
+        banner = _pair(
+            "BẢN NỘI BỘ: chưa che số nhỏ, không công bố bản này",
+            "INTERNAL: small counts are not suppressed; do not publish this copy",
+            lang,
+        )
+    w.text(sheet, row, 0, banner, w.banner)
     row += 2
     meta = report.metadata()
     periods = "; ".join(f"{p['label']} ({p['start']} – {p['end']})" for p in meta["periods"])
@@ -413,7 +504,15 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
                 ),
             )
         )
-    info.extend((("Ghi chú", "Note"), note) for note in report.notes)
+    info.append(
+        (
+            ("Công bố", "Publication"),
+            _pair("Đã che số nhỏ", "Suppressed", lang)
+            if suppressed
+            else _pair("Chưa che số nhỏ (nội bộ)", "Not suppressed (internal)", lang),
+        )
+    )
+    info.extend((("Ghi chú", "Note"), mask_text(str(note))) for note in report.notes)
     for label, value in info:
         w.text(sheet, row, 0, _pair(*label, lang), w.bold)
         w.text(sheet, row, 1, value)
@@ -426,6 +525,26 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
         w.text(sheet, row, 0, vi if lang == "vi" else en, w.wrap)
         w.text(sheet, row, 1, en if lang == "vi" else vi, w.wrap)
         row += 1
+
+    row += 1
+    w.text(sheet, row, 0, _pair("Ký hiệu", "Symbols", lang), w.title)
+    row += 1
+    for symbol, (vi, en) in SYMBOLS.values():
+        w.text(sheet, row, 0, symbol, w.bold)
+        w.text(sheet, row, 1, _pair(vi, en, lang), w.wrap)
+        row += 1
+    w.text(sheet, row, 0, "0", w.bold)
+    w.text(sheet, row, 1, _pair("Số không (có thật)", "A true zero", lang), w.wrap)
+    row += 1
+    w.text(sheet, row, 0, _pair("(ô trống)", "(blank)", lang), w.bold)
+    w.text(
+        sheet,
+        row,
+        1,
+        _pair("Không có ô này (mẫu số của số đếm)", "No such cell (denominator of a count)", lang),
+        w.wrap,
+    )
+    row += 1
 
     row += 1
     w.text(sheet, row, 0, _pair("Ghi chú (cột Ghi chú)", "Flags (column Flags)", lang), w.title)
@@ -478,7 +597,11 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
             sheet,
             row,
             0,
-            _pair("Chỉ tiêu không tính được", "Indicators not computed", lang),
+            _pair(
+                "Chỉ tiêu không có số liệu (không tính được)",
+                "Indicators with no data (not computed)",
+                lang,
+            ),
             w.title,
         )
         row += 1
@@ -490,7 +613,7 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
         for record in report.skipped.to_dict("records"):
             w.text(sheet, row, 0, record["indicator_id"])
             w.text(sheet, row, 1, record["period"])
-            w.text(sheet, row, 2, record["reason"])
+            w.text(sheet, row, 2, mask_text(str(record["reason"])))
             row += 1
 
     row += 1
@@ -531,6 +654,9 @@ def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
     ------
     MissingDependencyError
         When xlsxwriter is not installed.
+    chitieu.errors.WriteError
+        When the file cannot be written (no permission, a folder at *path*,
+        its parent missing or a file).
     ValueError
         For another *lang*, or a family with more rows than an Excel sheet
         holds (roll the report up, or export CSV or Parquet).
@@ -546,19 +672,46 @@ def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
         ) from None
     table = report.table
     meta = report.indicators
+    no_data = _no_data_rows(report, list(table.columns)) if len(report.skipped) else None
+    if no_data is not None:
+        from chitieu.indicators import list_indicators
+
+        catalogue = list_indicators()
+        extra_ids = set(no_data["indicator_id"]) - set(meta["id"])
+        extra = catalogue.loc[catalogue["id"].isin(extra_ids)]
+        meta = pd.concat([meta, extra], ignore_index=True) if len(extra) else meta
+        rank = {i: r for r, i in enumerate(catalogue["id"])}
+        period_rank = {p.label: r for r, p in enumerate(report.periods)}
+        both = pd.concat([table.assign(_no_data=None), no_data], ignore_index=True)
+        order = np.lexsort(
+            (
+                np.arange(len(both)),
+                both["period"].map(period_rank).fillna(len(period_rank)).to_numpy(dtype=np.int64),
+                both["indicator_id"].map(rank).fillna(len(rank)).to_numpy(dtype=np.int64),
+            )
+        )
+        table = both.iloc[order].reset_index(drop=True)
     family_of = dict(zip(meta["id"], meta["family"], strict=False))
     families = table["indicator_id"].map(family_of)
-    order = [f for f in FAMILIES if f in set(families)] + sorted(
+    order_families = [f for f in FAMILIES if f in set(families)] + sorted(
         set(families.dropna()) - set(FAMILIES)
     )
-    for family in order:
+    for family in order_families:
         count = int(families.eq(family).sum())
         if count > _MAX_ROWS:
             raise ValueError(
                 f"the {family} indicators have {count:,} rows, more than an Excel sheet holds; "
                 "roll the report up to a higher level, or export it with to_csv or to_parquet"
             )
-    target = Path(path)
+    target = writable_path(path)
+    existed = target.exists()
+    try:  # refuse early, before any work, where the file cannot be opened at all
+        with open(target, "ab"):
+            pass
+    except OSError as error:
+        raise write_error(target, error) from error
+    if not existed:
+        target.unlink()
     workbook = xlsxwriter.Workbook(
         str(target),
         {
@@ -568,14 +721,49 @@ def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
             "constant_memory": True,
         },
     )
+    from xlsxwriter.exceptions import XlsxFileError
+
     try:
         w = _Writer(workbook)
         _write_cover(w, workbook.add_worksheet(_sheet_name(_COVER, lang)), report, lang)
-        for family in order:
+        for family in order_families:
             pair = FAMILIES.get(family, (family, family))
             rows = table.loc[families.eq(family).to_numpy(dtype=bool)].reset_index(drop=True)
+            reasons = (
+                rows.pop("_no_data").to_numpy(dtype=object)
+                if "_no_data" in rows.columns
+                else np.full(len(rows), None, dtype=object)
+            )
+            reasons = np.array([None if pd.isna(r) else r for r in reasons], dtype=object)
             sheet = workbook.add_worksheet(_sheet_name(pair, lang))
-            _write_family(w, sheet, report, rows, meta, lang)
-    finally:
+            _write_family(w, sheet, report, rows, meta, lang, reasons)
+    except OSError as error:
+        _close_quietly(workbook)
+        raise write_error(target, error) from error
+    except BaseException:
+        _close_quietly(workbook)
+        raise
+    try:
         workbook.close()
+    except (OSError, XlsxFileError) as error:
+        _close_temporary_files(workbook)
+        cause = error.__context__ if isinstance(error, XlsxFileError) else error
+        raise write_error(target, cause or error) from error
     return target
+
+
+def _close_quietly(workbook: Any) -> None:
+    """Close a workbook whose writing failed (and its temporary files), ignoring new failures."""
+    with contextlib.suppress(Exception):  # the first error is the one to report
+        workbook.close()
+    _close_temporary_files(workbook)
+
+
+def _close_temporary_files(workbook: Any) -> None:
+    """Close the row files xlsxwriter keeps open in constant-memory mode."""
+    for sheet in workbook.worksheets():
+        for name in ("row_data_fh", "fh"):
+            handle = getattr(sheet, name, None)
+            if handle is not None and hasattr(handle, "close"):
+                with contextlib.suppress(Exception):
+                    handle.close()

@@ -3,8 +3,10 @@
 The summary shows, for every indicator, its Vietnamese and English names, its
 code (marked when not confirmed), the confidence of its definition, and the
 value with the numerator and denominator behind it, over all the units of the
-report (a national roll-up when the report has several units). Every text is
-escaped.
+report (a national roll-up when the report has several units; each unit's
+overall row when the report is suppressed). Hidden cells show ``x``, values
+with a zero denominator ``..``, indicators not computed "Không có số liệu"
+(no data) with the reason; the notes follow. Every text is escaped.
 
 Examples
 --------
@@ -20,7 +22,13 @@ from __future__ import annotations
 import math
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from chitieu.disclosure import SYMBOLS, hidden_cells, is_suppressed, threshold
+from chitieu.export.tables import writable_path, write_error
+from chitieu.privacy import mask_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from chitieu.report import Report
@@ -47,34 +55,103 @@ def _count_decimals(value: float) -> int:
     return 0 if value is None or math.isnan(value) or float(value).is_integer() else 2
 
 
+def _meta_frame(report: Report) -> pd.DataFrame | None:
+    """Metadata of the report's indicators and of the skipped ones, indexed by id."""
+    meta = report.indicators
+    missing = (
+        set(report.skipped["indicator_id"]) - set(meta["id"]) if len(report.skipped) else set()
+    )
+    if missing:
+        from chitieu.indicators import list_indicators
+
+        catalogue = list_indicators()
+        meta = pd.concat([meta, catalogue.loc[catalogue["id"].isin(missing)]], ignore_index=True)
+    return meta.set_index("id") if len(meta) else None
+
+
+def _count_cell(value: float, hidden: bool) -> str:
+    if hidden:
+        return SYMBOLS["suppressed"][0]
+    return format_number(value, _count_decimals(value))
+
+
 def report_html(report: Report, *, max_rows: int = 200) -> str:
-    """The HTML summary of *report* (at most *max_rows* indicator rows)."""
-    meta = report.indicators.set_index("id") if len(report.indicators) else None
-    overall = report.overall()
+    """The HTML summary of *report* (at most *max_rows* indicator rows).
+
+    An ordinary report shows each indicator over all its units (a national
+    roll-up when it has several). A suppressed report shows the overall row
+    of each unit as published, since adding up hidden cells is impossible and
+    a roll-up would give away what the suppression hides. Hidden cells show
+    ``x``, values with a zero denominator ``..``; indicators not computed show
+    "Không có số liệu / No data" with the reason; the notes follow the table.
+    """
+    meta = _meta_frame(report)
+    suppressed = is_suppressed(report)
+    shown = report.totals() if suppressed else report.overall()
+    hidden = hidden_cells(shown)
+    per_unit = suppressed
+    records = shown.to_dict("records")
+    items: list[tuple[int, int, int, dict[Any, Any], str | None]] = []
+    rank = {i: r for r, i in enumerate(meta.index)} if meta is not None else {}
+    period_rank = {p.label: r for r, p in enumerate(report.periods)}
+    for position, record in enumerate(records):
+        key = (rank.get(record["indicator_id"], len(rank)), period_rank.get(record["period"], 0))
+        items.append((*key, position, record, None))
+    for position, record in enumerate(report.skipped.to_dict("records")):
+        key = (rank.get(record["indicator_id"], len(rank)), period_rank.get(record["period"], 0))
+        items.append((*key, len(records) + position, dict(record), str(record["reason"])))
+    items.sort(key=lambda item: item[:3])
+    suppressed_symbol, zero_symbol = SYMBOLS["suppressed"][0], SYMBOLS["zero_denominator"][0]
+    no_data_text = f"{SYMBOLS['no_data'][0]} / No data"
+    used: set[str] = set()
     rows: list[str] = []
-    for record in overall.head(max_rows).to_dict("records"):
+    for _, _, position, record, reason in items[:max_rows]:
         m = meta.loc[record["indicator_id"]] if meta is not None else None
         kind = str(m["kind"]) if m is not None else "count"
         decimals = DECIMALS.get(kind, 2)
         code = "" if m is None or m["code"] is None or m["code"] != m["code"] else str(m["code"])
         if m is not None and not bool(m["code_confirmed"]):
             code = f"{code} (chưa xác nhận / unconfirmed)" if code else "—"
+        if reason is not None:
+            used.add("no_data")
+            value = numerator = denominator = ""
+            flags = mask_text(reason)
+            unit = ""
+            division = ""
+            value = no_data_text
+        else:
+            at = position
+            if hidden["value"][at]:
+                value = suppressed_symbol
+                used.add("suppressed")
+            elif record["denominator"] == 0:
+                value = zero_symbol
+                used.add("zero_denominator")
+            else:
+                value = format_number(record["value"], decimals)
+            numerator = _count_cell(record["numerator"], bool(hidden["numerator"][at]))
+            denominator = _count_cell(record["denominator"], bool(hidden["denominator"][at]))
+            flags = str(record["flags"]).replace(",", ", ")
+            unit = str(record.get("unit_code", ""))
+            division = str(record["division_version"])
         cells = [
             escape(str(record["indicator_id"])),
             escape(code),
             escape(str(m["name_vi"]) if m is not None else ""),
             escape(str(m["name_en"]) if m is not None else ""),
             escape(str(record["period"])),
-            escape(str(record["division_version"])),
-            format_number(record["value"], decimals),
+            *([escape(unit)] if per_unit else []),
+            escape(division),
+            escape(value),
             escape(str(m["unit_en"]) if m is not None else ""),
-            format_number(record["numerator"], _count_decimals(record["numerator"])),
-            format_number(record["denominator"], _count_decimals(record["denominator"])),
+            escape(numerator),
+            escape(denominator),
             escape(str(m["confidence"]) if m is not None else ""),
-            escape(str(record["flags"]).replace(",", ", ")),
+            escape(flags),
         ]
+        right = {6, 8, 9} if not per_unit else {7, 9, 10}
         tds = "".join(
-            f"<td style='text-align:right'>{c}</td>" if i in (6, 8, 9) else f"<td>{c}</td>"
+            f"<td style='text-align:right'>{c}</td>" if i in right else f"<td>{c}</td>"
             for i, c in enumerate(cells)
         )
         rows.append(f"<tr>{tds}</tr>")
@@ -84,6 +161,7 @@ def report_html(report: Report, *, max_rows: int = 200) -> str:
         "Chỉ tiêu",
         "Indicator",
         "Kỳ / Period",
+        *(["Đơn vị / Unit"] if per_unit else []),
         "Danh mục / Division",
         "Giá trị / Value",
         "Đơn vị / Unit",
@@ -94,43 +172,72 @@ def report_html(report: Report, *, max_rows: int = 200) -> str:
     ]
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     n_units = report.table[["unit_code", "division_version"]].drop_duplicates().shape[0]
-    scope = (
-        "tổng các đơn vị / over all units (national roll-up)"
-        if report.level != "national" and n_units > 1
-        else f"{report.level}"
-    )
+    if suppressed:
+        scope = "từng đơn vị, như công bố / each unit, as published (no roll-up of hidden cells)"
+    elif report.level != "national" and n_units > 1:
+        scope = "tổng các đơn vị / over all units (national roll-up)"
+    else:
+        scope = f"{report.level}"
+    banner = ""
+    if suppressed:
+        k = threshold(report)
+        small = f"1 đến {k - 1} / 1 to {k - 1}" if k else "nhỏ / small"
+        banner = (
+            "<p class='chitieu-suppressed'><strong>Bản công bố / Publication copy (suppressed)"
+            f"</strong>: số đếm từ {escape(small)} đã được che / counts suppressed, shown as "
+            f"<code>{escape(suppressed_symbol)}</code></p>"
+        )
     more = (
-        f"<p>… {len(overall) - max_rows:,} more rows; see <code>report.table</code>.</p>"
-        if len(overall) > max_rows
+        f"<p>… {len(items) - max_rows:,} more rows; see <code>report.table</code>.</p>"
+        if len(items) > max_rows
         else ""
     )
+    legend = "".join(
+        f"<li><code>{escape(SYMBOLS[name][0])}</code>: {escape(SYMBOLS[name][1][0])} / "
+        f"{escape(SYMBOLS[name][1][1])}</li>"
+        for name in SYMBOLS
+        if name in used or (name == "suppressed" and suppressed)
+    )
+    legend = f"<p>Ký hiệu / Symbols:</p><ul class='chitieu-legend'>{legend}</ul>" if legend else ""
+    notes = "".join(f"<li>{escape(mask_text(str(n)))}</li>" for n in report.notes)
+    notes = f"<p>Ghi chú / Notes:</p><ul class='chitieu-notes'>{notes}</ul>" if notes else ""
     skipped = (
-        f"<p>Không tính / Not computed: {len(report.skipped)} (<code>report.skipped</code>)</p>"
+        f"<p>Không có số liệu / No data: {len(report.skipped)} (<code>report.skipped</code>)</p>"
         if len(report.skipped)
         else ""
     )
+    title = "chitieu Report (suppressed)" if suppressed else "chitieu Report"
     return (
         "<div class='chitieu-report'>"
-        "<strong>chitieu Report</strong>"
+        f"<strong>{escape(title)}</strong>{banner}"
         f"<p>Kỳ / Period: {escape(report.period)} · Cấp / Level: {escape(report.level)} · "
         f"Đơn vị / Units: {n_units:,} · Dòng / Rows: {len(report.table):,} · "
         f"chitieu {escape(report.chitieu_version)} · input "
         f"<code>{escape(report.input_hash[:12])}</code></p>"
         f"<p>Giá trị hiển thị / Values shown: {escape(scope)}</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"{more}{skipped}</div>"
+        f"{more}{legend}{notes}{skipped}</div>"
     )
 
 
 def to_html(report: Report, path: str | Path | None = None) -> str | Path:
-    """Write the HTML summary to *path* (UTF-8), or return it when *path* is None."""
+    """Write the HTML summary to *path* (UTF-8), or return it when *path* is None.
+
+    Raises
+    ------
+    chitieu.errors.WriteError
+        When the file cannot be written.
+    """
+    target = None if path is None else writable_path(path)
     text = report_html(report)
-    if path is None:
+    if target is None:
         return text
-    target = Path(path)
     page = (
         "<!doctype html><html lang='vi'><head><meta charset='utf-8'>"
         "<title>chitieu report</title></head><body>" + text + "</body></html>"
     )
-    target.write_text(page, encoding="utf-8")
+    try:
+        target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise write_error(target, error) from error
     return target

@@ -7,12 +7,24 @@ any of them back with the table's dtypes.
 
 - CSV is written in UTF-8 **with a byte-order mark** (``utf-8-sig``), so that
   Excel opens Vietnamese text correctly; missing numbers are empty fields.
-  Numbers are written with full precision.
+  Numbers are written with full precision. Text that a spreadsheet would run
+  as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+  return) gets a leading ``'`` (:func:`chitieu.privacy.inert`);
+  :func:`read_table` takes it off again.
 - Parquet keeps the dtypes; the metadata is a JSON document under the schema
   key ``chitieu``.
 - JSON is one object ``{"metadata": {...}, "columns": [...], "table":
   [{...}, ...]}``: the column names in order, then one record per row, ``null`` for a missing number, numbers with 15 significant
-  digits.
+  digits. The metadata also says whether the report is suppressed
+  (``suppressed``, and ``disclosure``: the threshold, how many cells are
+  hidden, the symbols of the human formats).
+
+In a suppressed report the hidden numerator, denominator and value are empty
+(null) in all three formats, with the flags ``suppressed`` (and
+``complementary``) on the row; the hidden counts are not in the file.
+
+A file that cannot be written raises :class:`chitieu.errors.WriteError`
+(code ``cannot-write-output``) naming the path.
 
 Examples
 --------
@@ -36,12 +48,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from chitieu.errors import ReadError
+from chitieu.errors import ReadError, WriteError
+from chitieu.privacy import FORMULA_PREFIXES, inert_frame, mask_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from chitieu.report import Report
 
-__all__ = ["canonical_table", "read_metadata", "read_table", "to_csv", "to_json", "to_parquet"]
+__all__ = [
+    "canonical_table",
+    "export_metadata",
+    "read_metadata",
+    "read_table",
+    "to_csv",
+    "to_json",
+    "to_parquet",
+    "writable_path",
+    "write_error",
+]
 
 _FLOATS = ("numerator", "denominator", "value")
 _METADATA_KEY = b"chitieu"
@@ -73,10 +96,70 @@ def canonical_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
 
 
-def to_csv(report: Report, path: str | Path) -> Path:
-    """Write the table to *path* as CSV (UTF-8 with BOM); return the path."""
+def writable_path(path: str | Path) -> Path:
+    """*path* as a :class:`~pathlib.Path`, checked to be a place a file can be written.
+
+    Raises
+    ------
+    chitieu.errors.WriteError
+        When *path* is a directory, or its parent is missing or not a directory.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> writable_path(tempfile.gettempdir())
+    Traceback (most recent call last):
+    ...
+    chitieu.errors.WriteError: cannot write ...: it is a directory
+    """
     target = Path(path)
-    report.table.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\n")
+    if target.is_dir():
+        raise WriteError(f"cannot write {str(target)!r}: it is a directory")
+    parent = target.parent
+    if parent.exists() and not parent.is_dir():
+        raise WriteError(f"cannot write {str(target)!r}: {str(parent)!r} is a file, not a folder")
+    if not parent.exists():
+        raise WriteError(f"cannot write {str(target)!r}: the folder {str(parent)!r} does not exist")
+    return target
+
+
+def write_error(target: Path, error: BaseException) -> WriteError:
+    """A :class:`~chitieu.errors.WriteError` naming *target*, for an error raised writing it."""
+    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    if isinstance(error, PermissionError):
+        reason = "permission denied"
+    return WriteError(f"cannot write {str(target)!r}: {mask_text(str(reason))}")
+
+
+def export_metadata(report: Report) -> dict[str, Any]:
+    """:meth:`Report.metadata` with the suppression facts, as the exports write it.
+
+    Adds ``suppressed`` (bool) and ``disclosure``
+    (:func:`chitieu.disclosure.disclosure_metadata`); notes and the reasons of
+    skipped indicators have identity numbers masked.
+    """
+    from chitieu.disclosure import disclosure_metadata
+
+    meta = report.metadata()
+    meta["notes"] = [mask_text(str(n)) for n in meta.get("notes", [])]
+    meta["skipped"] = [
+        {**s, "reason": mask_text(str(s.get("reason", "")))} for s in meta.get("skipped", [])
+    ]
+    disclosure = disclosure_metadata(report)
+    meta["suppressed"] = disclosure["suppressed"]
+    meta["disclosure"] = disclosure
+    return meta
+
+
+def to_csv(report: Report, path: str | Path) -> Path:
+    """Write the table to *path* as CSV (UTF-8 with BOM, text inert); return the path."""
+    target = writable_path(path)
+    try:
+        inert_frame(report.table).to_csv(
+            target, index=False, encoding="utf-8-sig", lineterminator="\n"
+        )
+    except OSError as error:
+        raise write_error(target, error) from error
     return target
 
 
@@ -85,27 +168,48 @@ def to_parquet(report: Report, path: str | Path) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    target = Path(path)
+    target = writable_path(path)
     table = pa.Table.from_pandas(report.table, preserve_index=False)
     meta = dict(table.schema.metadata or {})
-    meta[_METADATA_KEY] = json.dumps(report.metadata(), ensure_ascii=False).encode("utf-8")
-    pq.write_table(table.replace_schema_metadata(meta), target)
+    meta[_METADATA_KEY] = json.dumps(export_metadata(report), ensure_ascii=False).encode("utf-8")
+    try:
+        pq.write_table(table.replace_schema_metadata(meta), target)
+    except (OSError, pa.ArrowException) as error:
+        raise write_error(target, error) from error
     return target
 
 
 def to_json(report: Report, path: str | Path | None = None) -> str | Path:
     """The table and metadata as JSON; written to *path*, or returned when *path* is None."""
+    target = None if path is None else writable_path(path)
     records = report.table.to_json(
         orient="records", force_ascii=False, double_precision=15, date_format="iso"
     )
-    metadata = json.dumps(report.metadata(), ensure_ascii=False, allow_nan=False)
+    metadata = json.dumps(export_metadata(report), ensure_ascii=False, allow_nan=False)
     columns = json.dumps([str(c) for c in report.table.columns], ensure_ascii=False)
     text = f'{{"metadata": {metadata}, "columns": {columns}, "table": {records}}}'
-    if path is None:
+    if target is None:
         return text
-    target = Path(path)
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise write_error(target, error) from error
     return target
+
+
+def _undo_inert(frame: pd.DataFrame) -> pd.DataFrame:
+    """Take off the ``'`` that :func:`chitieu.privacy.inert` put before formula-like text."""
+    prefixes = tuple("'" + p for p in FORMULA_PREFIXES)
+    out = {}
+    for column in frame.columns:
+        series = frame[column]
+        name = column[1:] if isinstance(column, str) and column.startswith(prefixes) else column
+        if series.dtype == object or str(series.dtype) in ("str", "string"):
+            marked = series.str.startswith(prefixes, na=False)
+            if bool(marked.any()):
+                series = series.where(~marked, series.str.slice(1))
+        out[name] = series
+    return pd.DataFrame(out, index=frame.index)
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -124,8 +228,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise ReadError(f"no file {str(source)!r}")
     suffix = source.suffix.lower()
     if suffix == ".csv":
-        frame = pd.read_csv(
-            source, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        frame = _undo_inert(
+            pd.read_csv(
+                source, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+            )
         )
     elif suffix in (".parquet", ".pq"):
         frame = pd.read_parquet(source)
