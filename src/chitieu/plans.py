@@ -768,10 +768,14 @@ def _fill(row: dict[str, Any], rep: Any, target: Target, label: str) -> None:
     row["status_vi"] = STATUSES[row["status"]]
 
 
-def attainment_notes(plan: Plan, result: pd.DataFrame, *, lang: str = "vi") -> list[str]:
+def attainment_notes(
+    plan: Plan, result: pd.DataFrame, *, lang: str = "vi", values: bool = True
+) -> list[str]:
     """Sentences that say how far *plan* was met, for a report's notes (cover, metadata).
 
-    *result* is what :func:`evaluate` returned for the plan.
+    *result* is what :func:`evaluate` returned for the plan. With
+    ``values=False`` the sentences give the status of each target without its
+    value (for a report meant for publication, whose small counts are hidden).
 
     Examples
     --------
@@ -781,6 +785,8 @@ def attainment_notes(plan: Plan, result: pd.DataFrame, *, lang: str = "vi") -> l
     ...     "period": ["2024"]})
     >>> attainment_notes(THANG_2024, result, lang="en")[1]
     'injury_rate < 3: 2.50, met'
+    >>> attainment_notes(THANG_2024, result, lang="vi", values=False)[1]
+    'injury_rate < 3, đạt'
     """
     vi = lang == "vi"
     period = str(result["period"].iloc[0]) if len(result) else plan.period.label
@@ -791,7 +797,8 @@ def attainment_notes(plan: Plan, result: pd.DataFrame, *, lang: str = "vi") -> l
     ]
     for row in result.to_dict("records"):
         value = row["value"]
-        shown = "" if isinstance(value, float) and math.isnan(value) else f": {_fmt(value)}"
+        missing = isinstance(value, float) and math.isnan(value)
+        shown = "" if missing or not values else f": {_fmt(value)}"
         target = f"{float(row['target']):g}"
         status = row["status_vi"] if vi else row["status"]
         reason = row["reason_vi"] if vi else row["reason"]

@@ -329,6 +329,20 @@ def test_report_out_with_plan_carries_the_attainment(
     assert json.loads(target2.read_text(encoding="utf-8"))["metadata"]["notes"] == []
 
 
+def test_report_published_with_plan_gives_no_value_in_the_notes(
+    capsys: pytest.CaptureFixture[str], thang_folder: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "cong-bo.json"
+    code, _, _ = run(
+        capsys, "report", str(thang_folder), "-p", "2024", "--plan", "thi-tran-thang-2024",
+        "--out", str(target), "--publish", "--lang", "en",
+    )  # fmt: skip
+    assert code == 0
+    notes = json.loads(target.read_text(encoding="utf-8"))["metadata"]["notes"]
+    injury = next(n for n in notes if n.startswith("injury_rate < 3"))
+    assert injury in ("injury_rate < 3, met", "injury_rate < 3, not met") or "no data" in injury
+
+
 def test_report_plan_with_rows_left_out_still_says_so(
     capsys: pytest.CaptureFixture[str], invalid_folder: str
 ) -> None:

@@ -239,15 +239,21 @@ def compute_report(
         )
 
 
-def plan_notes(plan: Any, rep: Any, sub: Any, lang: Lang) -> tuple[Any, list[str]]:
-    """The evaluation of *plan* (from the commune report *rep*, else *sub*) and its notes."""
+def plan_notes(
+    plan: Any, rep: Any, sub: Any, lang: Lang, *, values: bool = True
+) -> tuple[Any, list[str]]:
+    """The evaluation of *plan* (from the commune report *rep*, else *sub*) and its notes.
+
+    With ``values=False`` (a report for publication) the notes give each target's
+    status without its value.
+    """
     from chitieu.plans import attainment_notes, evaluate
 
     held = set(rep.indicators["id"]) | set(rep.skipped["indicator_id"])
     source = rep if all(t.indicator_id in held for t in plan.targets) else sub
     with _validated_already():
         evaluation = evaluate(plan, source, validation="skip")
-    return evaluation, attainment_notes(plan, evaluation, lang=lang)
+    return evaluation, attainment_notes(plan, evaluation, lang=lang, values=values)
 
 
 def _say_unit_missing(plan: Any, evaluation: Any, lang: Lang) -> None:
@@ -322,7 +328,7 @@ def run(args: argparse.Namespace) -> int:
         if note is not None:
             rep = attach_note(rep, note)
         if plan is not None:
-            evaluation, notes = plan_notes(plan, rep, sub, lang)
+            evaluation, notes = plan_notes(plan, rep, sub, lang, values=not args.publish)
             _say_unit_missing(plan, evaluation, lang)
             rep = rep.with_notes(*notes)
         if args.level != "commune":
