@@ -5,13 +5,20 @@
 back). Provenance columns (``_source_file``, ``_source_row``) are not written.
 
 - CSV: UTF-8 without BOM, ``,`` separated, dates ``YYYY-MM-DD``, booleans
-  ``true``/``false``, missing values as empty cells.
+  ``true``/``false``, missing values as empty cells. A text that a
+  spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return) is written inert, after an apostrophe
+  (:func:`chitieu.privacy.inert`): ``-5`` in a text column is written ``'-5``,
+  and :func:`chitieu.privacy.uninert` gives it back.
 - Parquet (pyarrow): dates as ``timestamp[us]``, booleans and integers
   nullable; both :func:`chitieu.read_submission` and :func:`pandas.read_parquet`
   read them back at the canonical dtypes.
 - Excel (``.xlsx``): real date cells shown as ``YYYY-MM-DD``, booleans as
   ``TRUE``/``FALSE``; text is always written as text (a code ``07774`` stays
-  text, a value starting with ``=`` is never a formula).
+  text, a value starting with ``=`` is never a formula), and a text that
+  would start a formula carries the cell's "quote prefix", Excel's own mark
+  for a leading apostrophe, so that editing the cell does not make it one
+  either; the cell's value is the text unchanged.
 
 With ``headers="vi"`` the files carry the Vietnamese table names folded to
 snake case (``tre_em.csv``) and the Vietnamese headers (``Ngày sinh``), as
@@ -29,6 +36,7 @@ from pandas.api.types import pandas_dtype
 
 from chitieu.codelists import normalize_text
 from chitieu.errors import ChitieuError
+from chitieu.privacy import FORMULA_PREFIXES, inert_frame
 from chitieu.schemas import TABLES, column_specs
 
 if TYPE_CHECKING:
@@ -99,7 +107,8 @@ def _as_text_cells(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def _write_csv(frame: pd.DataFrame, table: str, target: Path, names: dict[str, str]) -> None:
-    _as_text_cells(frame, table).rename(columns=names).to_csv(
+    """CSV whose text cells are inert in a spreadsheet (:func:`chitieu.privacy.inert_frame`)."""
+    inert_frame(_as_text_cells(frame, table).rename(columns=names)).to_csv(
         target, index=False, encoding="utf-8", lineterminator="\n"
     )
 
@@ -138,6 +147,7 @@ def _write_xlsx(frame: pd.DataFrame, table: str, target: Path, names: dict[str, 
         sheet = book.add_worksheet(table)
         bold = book.add_format({"bold": True})
         date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        text_format = book.add_format({"quote_prefix": True})
         for col, (name, spec) in enumerate(specs.items()):
             sheet.write_string(0, col, names[name], bold)
             column = frame[name]
@@ -158,7 +168,11 @@ def _write_xlsx(frame: pd.DataFrame, table: str, target: Path, names: dict[str, 
             else:
                 values = column.astype(object).where(column.notna(), None).to_numpy()
                 for row in present.nonzero()[0]:
-                    sheet.write_string(int(row) + 1, col, str(values[row]))
+                    text = str(values[row])
+                    if text.startswith(FORMULA_PREFIXES):
+                        sheet.write_string(int(row) + 1, col, text, text_format)
+                    else:
+                        sheet.write_string(int(row) + 1, col, text)
         sheet.freeze_panes(1, 0)
 
 
