@@ -44,6 +44,9 @@ _FALSE = frozenset({"0", "false", "f", "no", "n", "khong", "k", "sai"})
 _INT_PLAIN = re.compile(r"^[+-]?\d+$")
 _INT_GROUPED = re.compile(r"^[+-]?\d{1,3}([.,\u00a0 ]\d{3})+$")
 _INT_ZERO_DECIMALS = re.compile(r"^[+-]?\d+[.,]0+$")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: Longest run of digits read as a whole number (int64 has 19 digits).
+_MAX_DIGITS = 20
 
 
 def _no_flags(index: pd.Index) -> pd.Series:
@@ -234,22 +237,33 @@ def parse_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _to_int(value: object) -> tuple[object, bool]:
-    if isinstance(value, bool | np.bool_):
+    number = _int_of(value)
+    if number is None:
+        text = "" if isinstance(value, float | np.floating) else str(value).strip()
+        return None, text != "" or isinstance(value, float | np.floating | bool | np.bool_)
+    if not _INT64_MIN <= number <= _INT64_MAX:
         return None, True
+    return number, False
+
+
+def _int_of(value: object) -> int | None:
+    """The whole number a cell holds, of any size, or ``None``."""
+    if isinstance(value, bool | np.bool_):
+        return None
     if isinstance(value, int | np.integer):
-        return int(value), False
+        return int(value)
     if isinstance(value, float | np.floating):
-        return (int(value), False) if float(value).is_integer() else (None, True)
+        return int(value) if float(value).is_integer() else None
     text = str(value).strip()
-    if text == "":
-        return None, False
+    if text == "" or len(text) > 4 * _MAX_DIGITS:
+        return None
     if _INT_PLAIN.match(text):
-        return int(text), False
+        return int(text) if len(text.lstrip("+-")) <= _MAX_DIGITS else None
     if _INT_GROUPED.match(text) and len({c for c in text if c in ".,\u00a0 "}) == 1:
-        return int(re.sub(r"[.,\u00a0 ]", "", text)), False
+        return int(re.sub(r"[.,\u00a0 ]", "", text))
     if _INT_ZERO_DECIMALS.match(text):
-        return int(re.split(r"[.,]", text)[0]), False
-    return None, True
+        return _int_of(re.split(r"[.,]", text)[0])
+    return None
 
 
 def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -261,8 +275,20 @@ def parse_int(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     >>> s, bad = parse_int(pd.Series(["15.000.000", "15,000,000", "7", "abc", None, "12"]))
     >>> s.tolist(), bad.tolist()
     ([15000000, 15000000, 7, <NA>, <NA>, 12], [False, False, False, True, False, False])
+
+    Numbers beyond the 64-bit range (a 25-digit number, ``1e20`` in a spreadsheet)
+    are not read:
+
+    >>> s, bad = parse_int(pd.Series(["1234567890123456789012345", 1e20, float("inf")]))
+    >>> s.tolist(), bad.tolist()
+    ([<NA>, <NA>, <NA>], [True, True, True])
     """
     if pd.api.types.is_integer_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        if pd.api.types.is_unsigned_integer_dtype(raw.dtype):
+            big = raw.gt(_INT64_MAX).fillna(False).to_numpy(dtype=bool)
+            if big.any():
+                kept = raw.mask(pd.Series(big, index=raw.index), 0).astype("Int64")
+                return kept.mask(pd.Series(big, index=raw.index)), pd.Series(big, index=raw.index)
         return raw.astype("Int64"), _no_flags(raw.index)
     codes, values, bad = _factorized(raw, _to_int)
     numbers = np.array([0 if v is None else v for v in values] + [0], dtype="int64")

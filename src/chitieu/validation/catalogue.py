@@ -135,6 +135,48 @@ _E: list[ErrorType] = [
         level="table",
     ),
     ErrorType(
+        "ragged-row",
+        "error",
+        "Row longer than the header",
+        "Dòng dài hơn dòng tiêu đề",
+        "the row has {value} cell(s) beyond the last column of the header; they were left out",
+        "dòng có {value} ô nằm ngoài các cột của dòng tiêu đề; các ô này không được đọc",
+        "A CSV row has more cells than the header (a stray separator, or a value typed in a "
+        "column without a header): its cells may have shifted, so the row is not used.",
+        level="row",
+    ),
+    ErrorType(
+        "cell-too-long",
+        "error",
+        "Cell too long",
+        "Ô quá dài",
+        "a cell of column {column} holds {value}, more than a cell may hold; it was read as empty",
+        "một ô của cột {column} có {value}, dài hơn mức cho phép; ô này được đọc là trống",
+        "A cell is longer than the limit (1,048,576 characters by default; see docs/limits.md).",
+    ),
+    ErrorType(
+        "invalid-text",
+        "error",
+        "Not text",
+        "Không phải văn bản",
+        "expected text (UTF-8) in column {column}, found other bytes: {value!r}",
+        "cột {column} cần văn bản (UTF-8), nhưng có dữ liệu nhị phân: {value!r}",
+        "A binary cell of a Parquet file does not hold UTF-8 text.",
+    ),
+    ErrorType(
+        "unsupported-column-type",
+        "error",
+        "Unsupported column type",
+        "Kiểu cột không được hỗ trợ",
+        "column {column} of table {table} holds {value} values, not text, numbers or dates; "
+        "its cells were read as empty",
+        "cột {column} của bảng {table} có kiểu {value}, không phải văn bản, số hay ngày tháng; "
+        "các ô của cột được đọc là trống",
+        "A Parquet column holds nested values (struct, list, map) or another type that a "
+        "table cell cannot hold.",
+        level="table",
+    ),
+    ErrorType(
         "read-problem",
         "warning",
         "Problem while reading",

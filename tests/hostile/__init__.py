@@ -1,0 +1,1 @@
+"""Hostile and broken input files, made on the fly (see :mod:`make`)."""
