@@ -270,13 +270,13 @@ def make_zip_bomb_lying_sizes(root: Path) -> Path:
 
 @case("zip", 2, "zip-too-large", heavy=True, slow=True)
 def make_zip_bomb_gigabytes(root: Path) -> Path:
-    """Honest sizes: 4 members of 1.5 GiB each declared, about 6 MiB on disk."""
+    """Honest sizes: 2 members of 400 MiB each declared, under a MiB on disk."""
     chunk = b"\0" * MiB
     path = root / "bom.zip"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for i in range(4):
+        for i in range(2):
             with z.open(f"children{i}.csv", "w", force_zip64=True) as member:
-                for _ in range(1536):
+                for _ in range(400):
                     member.write(chunk)
     return path
 
