@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import chitieu
+
 ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "benchmarks" / "run.py"
 N_CHILDREN = 20_000
@@ -74,7 +76,6 @@ def test_quick_optional_reference_matches_report(tmp_path: Path, engine: str) ->
 def test_comparison_finds_a_changed_cell() -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        import chitieu
         from references import common, pandas_ref
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
