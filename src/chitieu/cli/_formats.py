@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from chitieu.cli._common import Lang, format_table, say
-from chitieu.privacy import MASKED_NOTE_EN, MASKED_NOTE_VI, printable
+from chitieu.privacy import MASKED_NOTE_EN, MASKED_NOTE_VI, inert, printable
 from chitieu.validation import ERRORS, ValidationReport
 
 __all__ = [
@@ -202,6 +202,16 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def _cell(text: str) -> str:
+    """Text for a field of a JUnit or SARIF file: printable, and inert if a spreadsheet opens it.
+
+    CI systems turn these files into tables that people export; a field that
+    starts with ``=`` would run there as a formula (:func:`chitieu.privacy.inert`).
+    """
+    shown: str = inert(printable(text))
+    return shown
+
+
 def _masked_note(checked: Sequence[Checked], lang: Lang) -> str:
     """The sentence saying values are masked, when a report shown masked one; else ``""``."""
     if not any(c.report.masked for c in checked):
@@ -284,7 +294,7 @@ def render_junit(checked: Sequence[Checked], lang: Lang) -> str:
         counts = frame.groupby(["table", "code"], sort=False, dropna=False)["count"].sum()
         hidden = _hidden(report)
         path = printable(item.path)
-        suite = ET.SubElement(root, "testsuite", name=path)
+        suite = ET.SubElement(root, "testsuite", name=_cell(path))
         props = ET.SubElement(suite, "properties")
         from chitieu import __version__
 
@@ -299,7 +309,7 @@ def render_junit(checked: Sequence[Checked], lang: Lang) -> str:
             for code, err in ERRORS.items():
                 tests += 1
                 case = ET.SubElement(
-                    suite, "testcase", classname=f"{path}.{suite_table}", name=code
+                    suite, "testcase", classname=_cell(f"{path}.{suite_table}"), name=code
                 )
                 n = int(counts.get((table, code), 0))
                 if not n:
@@ -319,10 +329,10 @@ def render_junit(checked: Sequence[Checked], lang: Lang) -> str:
                 if err.severity == "error":
                     failures += 1
                     failure = ET.SubElement(case, "failure", type=code, message=summary)
-                    failure.text = printable("\n".join(lines))
+                    failure.text = _cell("\n".join(lines))
                 else:
                     out = ET.SubElement(case, "system-out")
-                    out.text = printable("\n".join([summary, *lines]))
+                    out.text = _cell("\n".join([summary, *lines]))
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
@@ -439,12 +449,12 @@ def render_sarif(checked: Sequence[Checked], lang: Lang) -> str:
             result: dict[str, Any] = {
                 "ruleId": p.code,
                 "level": p.severity if p.severity in ("error", "warning") else "note",
-                "message": {"text": p.located_message},
+                "message": {"text": _cell(p.located_message)},
                 "locations": [{"physicalLocation": location}],
                 "properties": {
                     "table": p.table,
-                    "column": printable(p.column),
-                    "file": printable(p.file),
+                    "column": _cell(p.column),
+                    "file": _cell(p.file),
                 },
             }
             if p.code in index:
@@ -454,7 +464,7 @@ def render_sarif(checked: Sequence[Checked], lang: Lang) -> str:
             notifications.append(
                 {
                     "level": "note",
-                    "message": {"text": printable(f"{item.path}: {_more_text(group, lang)}")},
+                    "message": {"text": _cell(f"{item.path}: {_more_text(group, lang)}")},
                     "descriptor": {"id": group["code"]},
                 }
             )
@@ -487,7 +497,7 @@ def render_sarif(checked: Sequence[Checked], lang: Lang) -> str:
                     },
                     "submissions": [
                         {
-                            "path": printable(c.path),
+                            "path": _cell(c.path),
                             "valid": c.report.valid,
                             "n_errors": c.report.n_errors,
                             "n_warnings": c.report.n_warnings,

@@ -91,19 +91,19 @@ def _shown_column(table: str, column: str) -> str:
 
 
 def _shown_value(code: str, table: str, column: str, value: Any) -> str:
-    """A problem's value as it may be shown (:mod:`chitieu.privacy`), without control characters."""
+    """A problem's value as it may be shown (:mod:`chitieu.privacy`); control characters kept."""
     if value is None:
         return ""
     if code in _HEADER_CODES:
-        return printable(mask_header(value))
+        return mask_header(value)
     parts = column.split("+")
     if len(parts) > 1 and any(is_personal_column(p, table=table) for p in parts):
         pieces = str(value).split(" / ")
         if len(pieces) != len(parts):
-            return printable(mask_id(str(value)))
+            return mask_id(str(value))
         shown = [mask_value(v, column=c, table=table) for v, c in zip(pieces, parts, strict=True)]
-        return printable(" / ".join(shown))
-    return printable(mask_value(value, column=column, table=table))
+        return " / ".join(shown)
+    return mask_value(value, column=column, table=table)
 
 
 def _shown_text(text: Any, raw: str, shown: str) -> Any:
@@ -112,7 +112,7 @@ def _shown_text(text: Any, raw: str, shown: str) -> Any:
         return text
     if raw != shown and len(raw) >= _MIN_ECHO:
         text = text.replace(raw, shown)
-    return printable(mask_text(text))
+    return mask_text(text)
 
 
 @cache
@@ -202,7 +202,7 @@ class _Collector:
                     "column": shown_column,
                     "table": table,
                     "value": shown,
-                    "file": printable(files_a[i] or ""),
+                    "file": files_a[i] or "",
                     "detail": "",
                     "expected": "",
                     "other": "",
@@ -227,7 +227,7 @@ class _Collector:
                 }
                 message_en = printable(mask_text(_fmt(etype.template_en, **kw)))
                 message_vi = printable(mask_text(_fmt(etype.template_vi, **kw_vi)))
-                masked = shown != printable(raw) or masked_column
+                masked = shown != raw or masked_column
                 if masked:
                     message_en += _MASKED_EN
                     message_vi += _MASKED_VI
@@ -240,7 +240,7 @@ class _Collector:
                         "file": files_a[i] or "",
                         "row": None if row is None or pd.isna(row) else int(row),
                         "column": shown_column,
-                        "value": shown,
+                        "value": printable(shown),
                         "message_en": message_en,
                         "message_vi": message_vi,
                         "masked": masked,
