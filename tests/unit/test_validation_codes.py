@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import chitieu
@@ -268,6 +270,19 @@ def _cell(column: str, row: int, value: str) -> Callable[[pd.DataFrame], pd.Data
     return edit
 
 
+def _append_line(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def _children_as_parquet(folder: Path, column: str, values: object) -> None:
+    """children.csv rewritten as children.parquet, one column replaced by Arrow *values*."""
+    frame = pd.read_csv(folder / "children.csv", dtype=str, keep_default_na=False)
+    (folder / "children.csv").unlink()
+    table = pa.table({c: pa.array(frame[c].tolist()) for c in frame.columns if c != column})
+    pq.write_table(table.append_column(column, values), folder / "children.parquet")
+
+
 FILE_PLANTED: dict[str, tuple[Callable[[Path], None], set[Problem]]] = {
     "invalid-date": (
         lambda d: _edit_csv(d / "children.csv", _cell("birth_date", 1, "31/02/2015")),
@@ -304,6 +319,22 @@ FILE_PLANTED: dict[str, tuple[Callable[[Path], None], set[Problem]]] = {
     "empty-file": (
         lambda d: (d / "consultations.csv").write_text("", encoding="utf-8"),
         {("empty-file", "consultations", None, "")},
+    ),
+    "ragged-row": (
+        lambda d: _append_line(d / "supports.csv", "C1,2024-06-02,ALLOWANCE" + ",x" * 20),
+        {("ragged-row", "supports", 3, "")},
+    ),
+    "cell-too-long": (
+        lambda d: _edit_csv(d / "children.csv", _cell("exit_reason", 0, "x" * 1_100_000)),
+        {("cell-too-long", "children", 2, "exit_reason")},
+    ),
+    "invalid-text": (
+        lambda d: _children_as_parquet(d, "child_id", pa.array([b"C1", b"\xff\xfe", b"C3"])),
+        {("invalid-text", "children", 2, "child_id")},
+    ),
+    "unsupported-column-type": (
+        lambda d: _children_as_parquet(d, "disability", pa.array([[1], [], None])),
+        {("unsupported-column-type", "children", None, "disability")},
     ),
 }
 
