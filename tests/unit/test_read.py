@@ -840,3 +840,270 @@ def test_documentation_files_are_skipped(tmp_path: Path) -> None:
     write(tmp_path, "ghi chu.docx", "not a table")
     sub = read_submission(tmp_path)
     assert sub.read_issues[["code", "file"]].values.tolist() == [["unknown-table", "ghi chu.docx"]]
+
+
+# -- hostile input: limits, unsafe zips, exotic cells ---------------------------------------
+from chitieu.io.read import MAX_INPUT_BYTES, Limits  # noqa: E402
+
+
+def _zip(path: Path, members: dict[str, bytes], level: int = 6) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return path
+
+
+CHILD_ROW = "C1,07774,2008,02/03/2015,F,01"
+
+
+@pytest.mark.parametrize(
+    "member", ["../children.csv", "/etc/children.csv", "C:\\children.csv", "a\\..\\..\\x.csv"]
+)
+def test_zip_member_outside_the_folder_is_refused(tmp_path: Path, member: str) -> None:
+    path = _zip(tmp_path / "x.zip", {"units.csv": b"unit_code\n1\n", member: b"x"})
+    with pytest.raises(ReadError) as info:
+        read_submission(path)
+    assert info.value.code == "zip-unsafe-member"
+    assert repr(member)[1:-1] in str(info.value)
+
+
+def test_unsafe_member_name_is_masked(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "x.zip", {"../001234567878.csv": b"x"})
+    with pytest.raises(ReadError) as info:
+        read_submission(path)
+    assert "001234567878" not in str(info.value) and "0012" in str(info.value)
+
+
+def test_zip_bomb_is_refused_by_its_declared_ratio(tmp_path: Path) -> None:
+    body = (HEADER + "\n" + (CHILD_ROW + "\n") * 200_000).encode()  # 6 MiB, one row repeated
+    path = _zip(tmp_path / "bomb.zip", {"children.csv": body}, level=9)
+    with pytest.raises(ReadError) as info:
+        read_submission(path)
+    assert info.value.code == "zip-ratio"
+    # a genuine file is read once the ratio is raised
+    sub = read_submission(path, limits=Limits(max_inflation_ratio=10_000))
+    assert len(sub.children) == 200_000
+
+
+def test_zip_total_size_is_bounded(tmp_path: Path) -> None:
+    body = HEADER + "\n" + "".join(f"C{i},07774,2008,02/03/2015,F,01\n" for i in range(9000))
+    path = _zip(tmp_path / "big.zip", {"children.csv": body.encode()})
+    with pytest.raises(ReadError) as info:
+        read_submission(path, limits=Limits(max_input_bytes=100_000))
+    assert info.value.code == "zip-too-large"
+    assert len(read_submission(path).children) == 9000
+
+
+def test_zip_bytes_are_counted_while_inflating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chitieu.io.read as reader
+
+    body = HEADER + "\n" + "".join(f"C{i},07774,2008,02/03/2015,F,01\n" for i in range(90_000))
+    path = _zip(tmp_path / "big.zip", {"children.csv": body.encode()})
+    monkeypatch.setattr(reader, "_check_declared", lambda *a: None)  # as if sizes lied
+    with pytest.raises(ReadError) as info:
+        read_submission(path, limits=Limits(max_input_bytes=1_500_000))
+    assert info.value.code == "zip-too-large"
+
+
+def test_limits_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    children_csv(tmp_path, CHILD_ROW, "C2,07774,2008,02/03/2015,F,01")
+    monkeypatch.setenv("CHITIEU_MAX_INPUT_BYTES", "50")
+    with pytest.raises(ReadError) as info:
+        read_submission(tmp_path)
+    assert info.value.code == "input-too-large"
+    monkeypatch.setenv("CHITIEU_MAX_INPUT_BYTES", "lots")
+    with pytest.raises(ReadError) as info:
+        read_submission(tmp_path)
+    assert info.value.code == "invalid-limit"
+    monkeypatch.delenv("CHITIEU_MAX_INPUT_BYTES")
+    assert Limits.from_env().max_input_bytes == MAX_INPUT_BYTES
+    assert len(read_submission(tmp_path).children) == 2
+
+
+def test_ragged_row_is_a_read_issue_on_its_row(tmp_path: Path) -> None:
+    from chitieu.validation import validate
+
+    children_csv(
+        tmp_path,
+        CHILD_ROW,
+        CHILD_ROW.replace("C1", "C2") + ",extra,more",
+        CHILD_ROW.replace("C1", "C3"),
+    )
+    sub = read_submission(tmp_path)
+    ragged = issues_of(sub, "ragged-row")
+    assert ragged["row"].tolist() == [3] and ragged["value"].tolist() == ["2"]
+    assert issues_of(sub, "unknown-column").empty  # no "column without header" warning
+    assert sub.children["child_id"].tolist() == ["C1", "C2", "C3"]
+    report = validate(sub)
+    assert {(p["code"], p["row"]) for p in report if p["code"] == "ragged-row"} == {
+        ("ragged-row", 3)
+    }
+    assert report.tables.loc["children", "rows_with_errors"] >= 1
+
+
+def test_row_of_a_million_cells_is_cut_not_padded(tmp_path: Path) -> None:
+    rows = [CHILD_ROW.replace("C1", f"C{i}") for i in range(12)]
+    children_csv(tmp_path, *rows, CHILD_ROW.replace("C1", "CX") + "," * 1_000_000 + "x")
+    sub = read_submission(tmp_path)
+    assert issues_of(sub, "ragged-row")["row"].tolist() == [14]
+    assert sub.children.shape[0] == 13
+
+
+def test_long_cell_is_reported_and_read_as_empty(tmp_path: Path) -> None:
+    children_csv(tmp_path, CHILD_ROW.replace(",F,", "," + "F" * 50 + ","))
+    sub = read_submission(tmp_path, limits=Limits(max_cell_chars=20))
+    long = issues_of(sub, "cell-too-long")
+    assert long[["row", "column", "value"]].values.tolist() == [[2, "sex", "50 characters"]]
+    assert sub.children["sex"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "text", ["1234567890123456789012345", "9223372036854775808", "-99999999999999999999"]
+)
+def test_numbers_beyond_64_bits_are_invalid(tmp_path: Path, text: str) -> None:
+    write(
+        tmp_path,
+        "units.csv",
+        f"unit_code,division_version,name,level,villages\n1,2008,Xã,COMMUNE,{text}\n",
+    )
+    sub = read_submission(tmp_path)
+    assert issues_of(sub, "invalid-integer")["value"].tolist() == [text]
+    assert sub.units["villages"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"child_id\nC\x001\n", "not-text"),
+        (bytes(range(256)) * 50, "not-text"),
+        (b"PK\x03\x04rest of a workbook", "not-text"),
+    ],
+)
+def test_binary_file_named_csv_is_refused(tmp_path: Path, data: bytes, code: str) -> None:
+    (tmp_path / "children.csv").write_bytes(data)
+    with pytest.raises(ReadError) as info:
+        read_submission(tmp_path)
+    assert info.value.code == code
+
+
+def test_utf16_without_bom_and_mixed_encodings(tmp_path: Path) -> None:
+    (tmp_path / "children.csv").write_bytes(f"{HEADER}\n{CHILD_ROW}\n".encode("utf-16-le"))
+    assert read_submission(tmp_path).children["child_id"].tolist() == ["C1"]
+    mixed = f"{HEADER}\nC1,07774,2008,02/03/2015,Nữ,01\n".encode() + cp1258(
+        "C2,07774,2008,02/03/2015,Nữ,01\n"
+    )
+    (tmp_path / "children.csv").write_bytes(mixed)
+    assert read_submission(tmp_path).children["sex"].tolist() == ["F", "F"]
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\n\n\r\n", b",,,\n,,,\n"])
+def test_empty_looking_files_are_empty(tmp_path: Path, data: bytes) -> None:
+    (tmp_path / "children.csv").write_bytes(data)
+    assert issues_of(read_submission(tmp_path), "empty-file")["file"].tolist() == ["children.csv"]
+
+
+def test_stray_cell_far_out_in_a_sheet_is_read_cell_by_cell(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "children"
+    for row in (HEADER, CHILD_ROW):
+        sheet.append(row.split(","))
+    sheet["XFD1048576"] = "x"
+    book.save(tmp_path / "children.xlsx")
+    sub = read_submission(tmp_path)
+    assert sub.children[SOURCE_ROW].tolist() == [2, 1_048_576]
+    assert sub.children["child_id"].tolist()[:1] == ["C1"]
+    assert sub.children["birth_date"].iloc[0] == pd.Timestamp("2015-03-02")
+
+
+def test_workbook_bomb_is_refused(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.save(tmp_path / "children.xlsx")
+    data = {}
+    with zipfile.ZipFile(tmp_path / "children.xlsx") as z:
+        data = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    data[sheet] = data[sheet].replace(b"<sheetData>", b"<sheetData>" + b" " * 5_000_000)
+    _zip(tmp_path / "children.xlsx", data, level=9)
+    with pytest.raises(ReadError) as info:
+        read_submission(tmp_path)
+    assert info.value.code == "zip-ratio"
+
+
+def _children_parquet(folder: Path, **columns: object) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    base = {
+        "child_id": pa.array(["C1", "C2"]),
+        "commune_code": pa.array(["07774"] * 2),
+        "division_version": pa.array(["2008"] * 2),
+        "birth_date": pa.array([dt.date(2015, 3, 2)] * 2),
+        "sex": pa.array(["F", "M"]),
+        "ethnicity": pa.array(["01", "01"]),
+    }
+    base.update(columns)  # type: ignore[arg-type]
+    pq.write_table(pa.table(base), folder / "children.parquet")
+    return folder
+
+
+def test_parquet_time_zone_dates_are_local_wall_clock_dates(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    local = pa.array(
+        [dt.datetime(2015, 3, 2, 0, 0), dt.datetime(2015, 3, 2, 23, 30)], pa.timestamp("us")
+    )
+    stamps = pc.assume_timezone(local, "Asia/Ho_Chi_Minh")
+    sub = read_submission(_children_parquet(tmp_path, entry_date=stamps))
+    assert sub.children["entry_date"].tolist() == [pd.Timestamp("2015-03-02")] * 2
+
+
+def test_parquet_nested_and_binary_columns(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    sub = read_submission(
+        _children_parquet(
+            tmp_path,
+            child_id=pa.array([b"C1", b"\xff\xfe"]),
+            sex=pa.array([{"a": 1}, {"a": 2}]),
+        )
+    )
+    assert sub.children["child_id"].tolist()[0] == "C1"
+    assert issues_of(sub, "invalid-text")["row"].tolist() == [2]
+    assert issues_of(sub, "unsupported-column-type")["column"].tolist() == ["sex"]
+    assert sub.children["sex"].isna().all()
+
+
+def test_parquet_dates_beyond_year_9999_are_invalid(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    sub = read_submission(
+        _children_parquet(tmp_path, birth_date=pa.array([2_932_896, 100_000_000], pa.date32()))
+    )
+    assert sub.children["birth_date"].iloc[0] == pd.Timestamp("9999-12-31")
+    assert issues_of(sub, "invalid-date")["row"].tolist() == [2]
+
+
+def test_parquet_huge_unsigned_integers_are_invalid(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    units = pa.table(
+        {
+            "unit_code": ["1", "2"],
+            "division_version": ["2008"] * 2,
+            "name": ["Xã", "Xã"],
+            "level": ["COMMUNE"] * 2,
+            "villages": pa.array([2**64 - 1, 7], pa.uint64()),
+        }
+    )
+    pq.write_table(units, tmp_path / "units.parquet")
+    sub = read_submission(tmp_path)
+    assert sub.units["villages"].tolist() == [pd.NA, 7]
+    assert issues_of(sub, "invalid-integer")["row"].tolist() == [1]
