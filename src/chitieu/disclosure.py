@@ -22,7 +22,10 @@ Rule
     every group holds no hidden cell or at least two; the complement chosen
     is the smallest non-zero published cell of the group (breakdown rows
     before overall rows on ties, then the order of the table), and the step
-    is repeated until no group holds exactly one hidden cell.
+    is repeated until no group holds exactly one hidden cell. Then every
+    complementary cell that is not needed (none of its groups holds exactly
+    two hidden cells) is shown again, largest first: each complement left is
+    needed by some group.
 
 Examples
 --------
@@ -233,6 +236,7 @@ def _solve(
     is_total: np.ndarray,
 ) -> tuple[np.ndarray, int]:
     """Hide cells until no group holds exactly one hidden cell; returns (hidden, stuck groups)."""
+    primary = hidden
     hidden = hidden.copy()
     n_groups = int(member_group.max()) + 1 if len(member_group) else 0
     stuck = np.zeros(n_groups, dtype=bool)
@@ -250,7 +254,40 @@ def _solve(
         groups, first = np.unique(member_group[candidate], return_index=True)
         stuck |= need & ~np.isin(np.arange(n_groups), groups)
         hidden[member_cell[candidate][first]] = True
+    _prune(member_cell, member_group, values, primary, hidden, n_groups)
     return hidden, int(stuck.sum())
+
+
+def _prune(
+    member_cell: np.ndarray,
+    member_group: np.ndarray,
+    values: np.ndarray,
+    primary: np.ndarray,
+    hidden: np.ndarray,
+    n_groups: int,
+) -> None:
+    """Show again (in place) every complementary cell the rule does not need.
+
+    The complements are tried largest first (then last in the table first): a
+    cell is shown again when none of its groups holds exactly two hidden
+    cells, so that showing it leaves every group with none or at least two.
+    Afterwards each remaining complementary cell is needed: showing it alone
+    would leave a group with exactly one hidden cell.
+    """
+    extra = np.flatnonzero(hidden & ~primary)
+    if not len(extra) or not n_groups:
+        return
+    count = np.bincount(member_group, weights=hidden[member_cell], minlength=n_groups)
+    by_cell = np.argsort(member_cell, kind="stable")
+    cells_sorted = member_cell[by_cell]
+    starts = np.searchsorted(cells_sorted, extra, side="left")
+    ends = np.searchsorted(cells_sorted, extra, side="right")
+    for i in np.lexsort((-extra, -values[extra])):
+        groups = member_group[by_cell[starts[i] : ends[i]]]
+        if (count[groups] == 2).any():
+            continue
+        hidden[extra[i]] = False
+        count[groups] -= 1
 
 
 def _suppress_table(

@@ -9,8 +9,11 @@ The groups are rebuilt here from the table, independently of the module.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -113,3 +116,189 @@ def test_levels_protect_units_under_a_parent(rep: Report, k: int) -> None:
         both = pd.concat([low, high], ignore_index=True).astype({"_hidden": int})
         count = both.groupby(keys, sort=False, dropna=False)["_hidden"].sum()
         assert not (count == 1).any()
+
+
+# -- the proof as linear algebra: random hierarchies, every additive relation ---------------
+#
+# A table of one count (child_population) for random communes under random districts
+# under random provinces, with many small counts, published at a random set of levels.
+# Every relation the published table satisfies is written as one row of a matrix A
+# (A x = 0 over all cells x): in each unit, the overall row minus the rows of each
+# single-response breakdown; for each cell, a parent unit minus the units under it.
+# A hidden cell is determined by the published cells iff its unit vector lies in the
+# row space of A restricted to the hidden cells, i.e. iff every vector of that
+# restriction's null space is 0 at the cell.
+
+SEXES = ("M", "F", "U")
+AGES = ("0-5", "6-10", "11-15")
+LEVEL_SETS = (
+    ("commune",),
+    ("commune", "district"),
+    ("commune", "province"),
+    ("commune", "district", "province"),
+    ("commune", "district", "province", "national"),
+)
+
+
+@st.composite
+def hierarchical_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    rows_h = []
+    for p in range(draw(st.integers(1, 2))):
+        for d in range(draw(st.integers(1, 3))):
+            for _ in range(draw(st.integers(1, 4))):
+                rows_h.append(
+                    {
+                        "division_version": "2008",
+                        "commune": f"{len(rows_h) + 1:05d}",
+                        "district": f"{p + 1}{d + 1:02d}",
+                        "province": f"{p + 1:02d}",
+                        "national": "VN",
+                    }
+                )
+    tree = pd.DataFrame(rows_h)
+    count = st.one_of(st.integers(0, 3), st.integers(0, 4), st.integers(0, 15))
+    cube = {
+        c: np.array(draw(st.lists(count, min_size=9, max_size=9)), dtype=float).reshape(3, 3)
+        for c in tree["commune"]
+    }
+    levels = draw(st.sampled_from(LEVEL_SETS))
+    rows = []
+    for level in levels:
+        for code in pd.unique(tree[level]):
+            m = sum(cube[c] for c in tree.loc[tree[level] == code, "commune"])
+            base = {"level": level, "unit_code": code, "breakdown": "total", "sex": TOTAL}
+            base["age_group"] = TOTAL
+            rows.append({**base, "numerator": m.sum()})
+            rows += [
+                {**base, "breakdown": "sex", "sex": s, "numerator": m[i].sum()}
+                for i, s in enumerate(SEXES)
+            ]
+            rows += [
+                {**base, "breakdown": "age_group", "age_group": a, "numerator": m[:, j].sum()}
+                for j, a in enumerate(AGES)
+            ]
+    table = pd.DataFrame(rows).assign(
+        indicator_id="child_population", period="2024", division_version="2008"
+    )
+    table = table.assign(
+        multi_response=False,
+        denominator=np.nan,
+        value=table["numerator"],
+        units_missing=pd.array([pd.NA] * len(table), dtype="Int64"),
+        flags="",
+    )
+    columns = [
+        "indicator_id", "period", "level", "unit_code", "division_version", "breakdown",
+        "sex", "age_group", "multi_response", "numerator", "denominator", "value",
+        "units_missing", "flags",
+    ]  # fmt: skip
+    text = [c for c in columns if c not in ("multi_response", "numerator", "denominator", "value")]
+    table = table.loc[:, columns].astype({c: "str" for c in text if c != "units_missing"})
+    return table, tree, levels
+
+
+def relations(table: pd.DataFrame, tree: pd.DataFrame, levels: tuple[str, ...]) -> np.ndarray:
+    """Every additive relation of the published table, one row of A each (A x = 0)."""
+    keys = list(zip(table["level"], table["unit_code"], table["breakdown"], table["sex"],
+                    table["age_group"], strict=True))  # fmt: skip
+    index = {key: i for i, key in enumerate(keys)}
+    equations: list[tuple[int, list[int]]] = []
+    for level, code in dict.fromkeys((k[0], k[1]) for k in keys):
+        total = index[(level, code, TOTAL, TOTAL, TOTAL)]
+        for dim in ("sex", "age_group"):
+            parts = [i for k, i in index.items() if k[:2] == (level, code) and k[2] == dim]
+            equations.append((total, parts))
+    for low, high in itertools.pairwise(levels):
+        parent = tree.drop_duplicates(low).set_index(low)[high]
+        for key, i in index.items():
+            if key[0] == high:
+                kids = [j for k, j in index.items() if k[0] == low and k[2:] == key[2:]
+                        and parent[k[1]] == key[1]]  # fmt: skip
+                equations.append((i, kids))
+    a = np.zeros((len(equations), len(table)))
+    for row, (whole, parts) in enumerate(equations):
+        a[row, whole] = 1.0
+        a[row, parts] -= 1.0
+    return a
+
+
+def determined(a: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """For each hidden cell (in table order), whether the published cells determine it."""
+    cells = np.flatnonzero(hidden)
+    if not len(cells):
+        return np.zeros(0, dtype=bool)
+    restricted = a[:, cells]
+    _, singular, vt = np.linalg.svd(restricted)
+    rank = int((singular > 1e-9).sum())
+    null_space = vt[rank:].T
+    return np.asarray(np.linalg.norm(null_space, axis=1) < 1e-9, dtype=bool)
+
+
+def _suppress_tree(
+    table: pd.DataFrame, tree: pd.DataFrame, levels: tuple[str, ...], k: int
+) -> pd.DataFrame:
+    if len(levels) == 1:
+        return suppress(table, k=k)
+    return suppress(table, k=k, hierarchies={"2008": tree})
+
+
+@given(data=hierarchical_tables(), k=st.integers(2, 6))
+def test_no_hidden_cell_is_determined_by_the_published_table(
+    data: tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]], k: int
+) -> None:
+    table, tree, levels = data
+    a = relations(table, tree, levels)
+    x = table["numerator"].to_numpy()
+    np.testing.assert_allclose(a @ x, 0)  # the relations hold for the true counts
+    published = _suppress_tree(table, tree, levels, k)
+    hidden = published["numerator"].isna().to_numpy()
+    assert not published["numerator"].between(1, k - 1).any()
+    np.testing.assert_array_equal(published["numerator"][~hidden], x[~hidden])
+    assert not determined(a, hidden).any()
+
+
+@given(data=hierarchical_tables(), k=st.integers(2, 6))
+def test_every_complementary_cell_is_needed(
+    data: tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]], k: int
+) -> None:
+    """Minimality the method guarantees: showing any one complementary cell again
+    leaves a relation with exactly one hidden cell, which that relation then reveals
+    (irredundant for the rule; not the fewest cells possible)."""
+    table, tree, levels = data
+    a = relations(table, tree, levels)
+    published = _suppress_tree(table, tree, levels, k)
+    hidden = published["numerator"].isna().to_numpy()
+    complementary = published["flags"].str.contains("complementary").to_numpy()
+    for cell in np.flatnonzero(complementary):
+        fewer = hidden.copy()
+        fewer[cell] = False
+        members = a != 0
+        single = members[:, cell] & (members[:, fewer].sum(axis=1) == 1)
+        assert single.any(), f"complementary cell {cell} is not needed by any relation"
+        assert determined(a, fewer).any()
+
+
+@given(data=hierarchical_tables(), k=st.integers(2, 6))
+def test_hidden_counts_keep_a_range_over_non_negative_counts(
+    data: tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]], k: int
+) -> None:
+    """Over non-negative counts the published table leaves each small hidden count a
+    range of values (its minimum and maximum by linear programming differ)."""
+    optimize = pytest.importorskip("scipy.optimize")
+    table, tree, levels = data
+    a = relations(table, tree, levels)
+    published = _suppress_tree(table, tree, levels, k)
+    hidden = published["numerator"].isna().to_numpy()
+    primary = hidden & ~published["flags"].str.contains("complementary").to_numpy()
+    x = table["numerator"].to_numpy()
+    cells = np.flatnonzero(hidden)
+    b = -a[:, ~hidden] @ x[~hidden]
+    for j, cell in enumerate(cells):
+        if not primary[cell]:
+            continue
+        c = np.zeros(len(cells))
+        c[j] = 1.0
+        low = optimize.linprog(c, A_eq=a[:, cells], b_eq=b, bounds=(0, None), method="highs")
+        high = optimize.linprog(-c, A_eq=a[:, cells], b_eq=b, bounds=(0, None), method="highs")
+        assert low.status == 0 and high.status == 0
+        assert -high.fun - low.fun > 0.5, (cell, low.fun, -high.fun)
