@@ -120,17 +120,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def _personal(text: str) -> list[str]:
-    """Personal values and unmasked digit runs found in *text*."""
+def _leaks(text: str) -> list[str]:
+    """Personal values, unmasked digit runs and raw control characters found in *text*."""
     found = [v for v in PERSONAL if v in text]
     found += re.findall(r"\d{9,}", text)
     found += [v for v in (NAME_HEADER, "Phạm Thu") if v in text]
-    return found
-
-
-def _leaks(text: str) -> list[str]:
-    """Personal values, unmasked digit runs and raw control characters found in *text*."""
-    return _personal(text) + re.findall("[\x00-\x08\x0b-\x1f]", text)
+    return found + re.findall("[\x00-\x08\x0b-\x1f]", text)
 
 
 def test_the_submission_really_holds_what_must_be_hidden(hostile: str) -> None:
@@ -164,13 +159,15 @@ def test_no_personal_value_in_any_format(
 
 def test_the_library_report_holds_no_personal_value(hostile: str) -> None:
     report = validate(read_submission(hostile), max_examples=50)
-    for text in (report.to_json(), report.summary(), report.summary(lang="vi")):
+    for text in (
+        report.to_json(),
+        report.summary(),
+        report.summary(lang="vi"),
+        report.errors.to_string(),
+        report.counts.to_string(),
+        report._repr_html_(),
+    ):
         assert _leaks(text) == []
-    # the frames keep the file name as it is on disk (to find it), nothing personal
-    for text in (report.errors.to_string(), report.counts.to_string(), report._repr_html_()):
-        assert _personal(text) == []
-    shown = report.errors.drop(columns=["file"])
-    assert _leaks(shown.to_string()) == []
     duplicate = report.errors.loc[report.errors["code"] == "duplicate-id"].iloc[0]
     assert duplicate["value"] == "0792••••••22" and duplicate["masked"]
     assert duplicate["message_en"].endswith("(personal data masked)")
@@ -214,7 +211,8 @@ def test_sarif_is_valid_and_uris_are_percent_encoded(
     for uri in uris:
         assert re.fullmatch(r"[A-Za-z0-9/%!$&'()*+,;=\-._~@]+", uri), uri
         assert "#" not in uri and "?" not in uri and " " not in uri
-        assert Path(unquote(uri)).is_file(), uri  # relative to the working directory
+        # relative to the working directory; a control character is shown as \xNN
+        assert Path(unquote(uri)).is_file() or "%5Cx07" in uri, uri
     encoded_folder = "x%C3%A3%20Th%E1%BA%AFng%20%231%2050%25%20%3F"
     assert f"{encoded_folder}/tre_em.csv" in uris
     assert f"{encoded_folder}/ghi%20ch%C3%BA%20%232%20100%25.csv" in uris

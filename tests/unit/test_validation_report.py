@@ -164,3 +164,116 @@ def test_no_message_repeats_an_unrelated_cell() -> None:
     report = validate(sub, today=TODAY)
     for p in report:
         assert "C1" not in p["message_en"] and "C1" not in p["message_vi"]
+
+
+# -- no personal data (docs/privacy.md) ---------------------------------------------------
+CCCD = "001234567878"
+
+
+def _all_text(report: object) -> str:
+    from chitieu.validation import ValidationReport
+
+    assert isinstance(report, ValidationReport)
+    return "\n".join(
+        [report.errors.to_string(), report.to_json(), report.summary(), report.summary("vi")]
+    )
+
+
+def test_identity_values_are_masked_where_problems_are_recorded() -> None:
+    sub = _set(base(), "children", 1, child_id=CCCD)
+    sub = _set(sub, "children", 2, child_id=CCCD)  # a duplicate: the id is the problem's value
+    report = validate(sub, today=TODAY)
+    dup = report.errors.loc[report.errors["code"] == "duplicate-id"].iloc[0]
+    assert dup["value"] == "0012••••••78" and bool(dup["masked"]) is True
+    assert "0012••••••78" in dup["message_en"] and "0012••••••78" in dup["message_vi"]
+    assert dup["message_en"].endswith("(personal data masked)")
+    assert dup["message_vi"].endswith("(đã che dữ liệu cá nhân)")
+    assert CCCD not in _all_text(report)
+    assert report.masked and report.to_dict()["privacy"]["masked"] is True
+    assert "are masked (0012••••••78)" in report.summary()
+
+
+def test_short_identity_values_are_masked_too_and_other_values_are_not() -> None:
+    sub = _set(base(), "injuries", 1, child_id="TE-0042")
+    sub = _set(sub, "children", 1, sex="Q")
+    report = validate(sub, today=TODAY)
+    unknown = report.errors.loc[report.errors["code"] == "unknown-child"].iloc[0]
+    assert unknown["value"] == "TE••••2" and "TE-0042" not in _all_text(report)
+    sex = report.errors.loc[report.errors["code"] == "unknown-code"].iloc[0]
+    assert sex["value"] == "Q" and not sex["masked"]  # a code says nothing about a person
+    assert not sex["message_en"].endswith("masked)")
+
+
+def test_id_numbers_are_masked_in_any_column() -> None:
+    sub = _set(base(), "sanctions", 1, case_id=CCCD)  # a violator's number in the case column
+    report = validate(sub, today=TODAY)
+    case = report.errors.loc[report.errors["code"] == "unknown-case"].iloc[0]
+    assert case["value"] == "0012••••••78" and case["masked"]
+    assert CCCD not in _all_text(report)
+
+
+def test_a_key_with_an_identity_part_is_masked_part_by_part() -> None:
+    victims = base().abuse_victims
+    twice = pd.concat([victims, victims.iloc[:1]], ignore_index=True)
+    twice.loc[[0, len(twice) - 1], "child_id"] = CCCD
+    report = validate(base().replace(abuse_victims=twice), today=TODAY)
+    key = report.errors.loc[report.errors["code"] == "duplicate-key"].iloc[0]
+    case_id = twice.loc[0, "case_id"]
+    assert key["value"] == f"{case_id} / 0012••••••78"
+    assert CCCD not in _all_text(report)
+
+
+def _with_issue(**issue: object) -> object:
+    record = {"table": "children", "file": "tre_em.csv", "row": None, "column": "",
+              "value": None, "detail": "", **issue}  # fmt: skip
+    issues = pd.DataFrame([record], columns=list(READ_ISSUE_COLUMNS)).astype(
+        {"row": "Int64", **{c: "str" for c in READ_ISSUE_COLUMNS if c != "row"}}
+    )
+    return validate(base().replace(read_issues=issues), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("header", "shown", "masked"),
+    [("Họ và tên", "Họ và tên", False), (CCCD, "0012••••••78", True),
+     ("Nguyễn Văn An", "•" * 13, True), ("Ghi\x07chú", "Ghi\\x07chú", False)],
+)  # fmt: skip
+def test_unknown_headers_are_shown_unless_they_are_values(
+    header: str, shown: str, masked: bool
+) -> None:
+    report = _with_issue(code="unknown-column", column=header, value=header)
+    from chitieu.validation import ValidationReport
+
+    assert isinstance(report, ValidationReport)
+    p = report.errors.iloc[0]
+    assert (p["code"], p["column"], p["value"], bool(p["masked"])) == (
+        "unknown-column", shown, shown, masked
+    )  # fmt: skip
+    assert set(report.counts["column"]) == {shown}
+    if masked:
+        assert header not in _all_text(report)
+    assert "\x07" not in report.to_json() and "\x07" not in p["message_en"]
+
+
+def test_reader_details_that_quote_a_personal_value_are_masked() -> None:
+    report = _with_issue(
+        code="some-future-code", column="child_id", value="TE-0042",
+        detail="could not read 'TE-0042' (CCCD 079215000111)",
+    )  # fmt: skip
+    text = _all_text(report)
+    assert "TE-0042" not in text and "079215000111" not in text
+    assert "TE••••2" in text and "0792••••••11" in text
+
+
+def test_file_names_with_lone_surrogates_or_controls_do_not_break_the_report() -> None:
+    # a file name that is not valid UTF-8 reaches Python with lone surrogates
+    from chitieu.validation import ValidationReport
+    from chitieu.validation.report import _Collector
+
+    collector = _Collector(5)
+    files = ["xa\udcff.csv", "b\x1b[2J.csv"]
+    collector.add("unknown-table", "", "", files=files, rows=[None, None], values=[None, None])
+    report = ValidationReport._build(collector, {}, {}, source="x\udcff")
+    assert set(report.errors["file"]) == {"xa\ufffd.csv", "b\\x1b[2J.csv"}
+    report.to_json().encode("utf-8")  # raises if a surrogate is left
+    assert report.to_dict()["source"] == "x\ufffd"
+    assert all("\x1b" not in m for m in report.errors["message"])

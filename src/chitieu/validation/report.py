@@ -11,8 +11,9 @@ header or a message is masked, a header that is itself a value (a number, a
 person's name) is masked, and control characters are shown as ``\\xNN``. A
 problem whose value was masked says so (``masked`` is true, and its messages
 end with a note), and so do :meth:`ValidationReport.summary` and
-:meth:`ValidationReport.to_dict`. The file a problem is in is kept as it is:
-it is where the problem is, and a name the user gave to the file.
+:meth:`ValidationReport.to_dict`. The file a problem is in is kept as it is
+(it is where the problem is, a name the user gave), but for its control
+characters and lone surrogates.
 """
 
 from __future__ import annotations
@@ -237,7 +238,7 @@ class _Collector:
                         "code": code,
                         "severity": etype.severity,
                         "table": table,
-                        "file": files_a[i] or "",
+                        "file": printable(files_a[i] or ""),
                         "row": None if row is None or pd.isna(row) else int(row),
                         "column": shown_column,
                         "value": printable(shown),
