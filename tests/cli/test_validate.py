@@ -339,3 +339,66 @@ def test_truncated_groups_are_announced_in_every_format(
     jsonschema.validate(log, SARIF_SCHEMA, cls=jsonschema.Draft4Validator)
     notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("3 more unknown-code" in n["message"]["text"] for n in notes)
+
+
+# -- hostile names (see also test_no_personal_data.py) --------------------------------------
+def test_a_workbook_whose_name_holds_a_hash_keeps_its_sheets_apart(
+    capsys: pytest.CaptureFixture[str], invalid_workbook: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    book = tmp_path / "bộ #1 50%.xlsx"
+    shutil.copy(invalid_workbook, book)
+    _, out, _ = run(capsys, "validate", str(book), "--format", "github", "--lang", "en")
+    found = _annotations(out)
+    assert {a["file"] for a in found} == {book.as_posix().replace("%", "%25")}
+    sex = next(a for a in found if a["title"].startswith("missing-value"))
+    assert sex["message"].startswith("[Trẻ em] ")
+    _, out, _ = run(capsys, "validate", str(book), "--format", "sarif", "--lang", "en")
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(out)["runs"][0]["results"]
+    }
+    assert uris == {"file://" + book.parent.as_posix() + "/b%E1%BB%99%20%231%2050%25.xlsx"}
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("data/xa-01/tre_em.csv", "data/xa-01/tre_em.csv"),
+        ("data/xã #1/tre em?.csv", "data/x%C3%A3%20%231/tre%20em%3F.csv"),
+        ("a:b/c.csv", "a%3Ab/c.csv"),  # no scheme
+        ("50%/x.csv", "50%25/x.csv"),
+        ("/srv/xa #1/x.csv", "file:///srv/xa%20%231/x.csv"),
+        ("C:\\data\\xa #1\\x.csv", "file:///C:/data/xa%20%231/x.csv"),
+        ("xa\udcff.csv", "xa%FF.csv"),  # the bytes on disk of a name that is not UTF-8
+    ],
+)
+def test_sarif_uris_are_percent_encoded_uri_references(path: str, uri: str) -> None:
+    from chitieu.cli._formats import _uri
+
+    assert _uri(path) == uri
+
+
+@pytest.mark.parametrize(
+    ("path", "file", "where"),
+    [
+        ("data/xa#1.csv", "xa#1.csv", ("data/xa#1.csv", "")),
+        ("data/bo.xlsx", "bo.xlsx#Trẻ em", ("data/bo.xlsx", "Trẻ em")),
+        ("data/a#b.xlsx", "a#b.xlsx#Đơn vị", ("data/a#b.xlsx", "Đơn vị")),
+        ("data/x.zip", "tre_em #2.csv", ("data/x.zip", "tre_em #2.csv")),
+    ],
+)
+def test_locate_reads_a_hash_as_a_sheet_only_after_a_workbook(
+    path: str, file: str, where: tuple[str, str]
+) -> None:
+    from chitieu.cli._formats import locate
+
+    assert locate(path, file) == where
+
+
+def test_github_escapes_every_property_character() -> None:
+    from chitieu.cli._formats import _escape_data, _escape_property
+
+    assert _escape_property("a%b\rc\nd:e,f#g") == "a%25b%0Dc%0Ad%3Ae%2Cf#g"
+    assert _escape_data("bell\x07") == "bell\\x07"  # no raw control character in a log
