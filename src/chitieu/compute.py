@@ -34,8 +34,10 @@ import pandas as pd
 
 from chitieu.codelists import codes
 from chitieu.errors import DataNotAvailableError
+from chitieu.inbound import Validation
 from chitieu.indicators.kernel import UNKNOWN, Axis, encode
-from chitieu.periods import Period, parse_period
+from chitieu.periods import Period, parse_period, parse_periods
+from chitieu.schemas import TABLES
 from chitieu.submission import Submission
 
 __all__ = ["OUTPUT_COLUMNS", "Context", "compute"]
@@ -57,6 +59,9 @@ class Context:
         Extra input tables for indicators the records do not carry, keyed by
         the name in the indicator's ``requires`` (see
         :mod:`chitieu.indicators.external`).
+    validation
+        ``"drop"`` (default), ``"refuse"`` or ``"skip"``: what to do with the
+        submission on the way in; see :mod:`chitieu.inbound`.
 
     Notes
     -----
@@ -70,10 +75,19 @@ class Context:
         period: str | int | Period | tuple[Any, Any],
         *,
         extra: Mapping[str, pd.DataFrame] | None = None,
+        validation: Validation = "drop",
     ) -> None:
+        from chitieu.inbound import prepare
+
         if not isinstance(data, Submission):
             raise TypeError(f"data must be a chitieu Submission, found {type(data).__name__}")
-        self.data = data
+        prepared = prepare(data, validation, stacklevel=3)
+        #: The submission as given.
+        self.source = data
+        #: The submission the figures rest on (rows with errors left out).
+        self.data = prepared.data
+        #: What the figures rest on, in sentences (validation, rows left out).
+        self.notes: tuple[str, ...] = prepared.notes
         self.period = parse_period(period)
         self.extra: dict[str, pd.DataFrame] = dict(extra or {})
         self._memo: dict[Any, Any] = {}
@@ -136,6 +150,23 @@ class Context:
 
         return Register(self)
 
+    # -- what the figures rest on ---------------------------------------------
+    def no_data(self, meta: Any) -> str | None:
+        """Why the indicator of *meta* has no data in this context, or ``None``.
+
+        See :func:`chitieu.coverage.no_data_reason`; indicators from unit facts
+        and extra tables check their own input.
+        """
+        from chitieu.coverage import no_data_reason
+
+        if meta.computable_from != "records":
+            present = self.data.tables_present
+            if present and meta.computable_from == "units" and "units" not in present:
+                return "the submission has no units table"
+            return None
+        tables = tuple(t for t in meta.requires if t in TABLES and t != "units")
+        return no_data_reason(self.data, tables, self.period, meta.period_convention)
+
     # -- computing ------------------------------------------------------------
     def compute(self, indicator_id: str, *, by: Sequence[str] = (), **options: Any) -> pd.DataFrame:
         """Compute *indicator_id* on this context; see :func:`compute`."""
@@ -150,14 +181,11 @@ class Context:
                 f"indicator {meta.id!r} takes no option {', '.join(unknown_options)}; "
                 f"options: {allowed}"
             )
-        if self.data.tables_present and meta.computable_from != "external":
-            missing = [t for t in meta.requires if t not in self.data.tables_present]
-            if missing:
-                raise DataNotAvailableError(
-                    f"indicator {meta.id!r} needs the table(s) {', '.join(missing)}, which the "
-                    "submission does not include (an empty table means none; a missing one "
-                    "means unknown)"
-                )
+        reason = self.no_data(meta)
+        if reason is not None:
+            error = DataNotAvailableError(f"indicator {meta.id!r} has no data: {reason}")
+            error.reason = reason
+            raise error
         result = meta.func(self, by=by_t, **options)
         return _finish(result, meta.kind, meta.multiplier)
 
@@ -208,6 +236,7 @@ def compute(
     by: Sequence[str] = (),
     context: Context | None = None,
     extra: Mapping[str, pd.DataFrame] | None = None,
+    validation: Validation = "drop",
     **options: Any,
 ) -> pd.DataFrame:
     """Compute one indicator for *data* and *period*, broken down *by* some dimensions.
@@ -220,7 +249,9 @@ def compute(
         The submission.
     period
         ``"2024"``, ``"2024-H1"``, ``"2024-Q3"``, ``"2024-07"``,
-        ``"2024-01-01..2024-06-30"`` or a :class:`~chitieu.periods.Period`.
+        ``"2024-01-01..2024-06-30"``, ``"01/01/2024..30/06/2024"``, a
+        :class:`~chitieu.periods.Period`, or a list of these (the result then
+        starts with a ``period`` column); see :func:`chitieu.periods.parse_periods`.
     by
         Dimensions of the breakdown, among the indicator's ``dimensions``.
     context
@@ -229,6 +260,12 @@ def compute(
     extra
         Extra input tables for indicators computed from data the records do
         not carry.
+    validation
+        ``"drop"`` (default): the submission is validated on the way in (once;
+        the result is cached on it) and rows with errors are left out, with an
+        :class:`~chitieu.errors.InvalidDataWarning`; ``"refuse"``: data with
+        errors raise :class:`~chitieu.errors.InvalidDataError`; ``"skip"``: no
+        validation. See :mod:`chitieu.inbound`.
     **options
         Options of the indicator (``age_bands=``, ``attribution=``, ...).
 
@@ -248,14 +285,30 @@ def compute(
     ValueError
         For a dimension the indicator does not offer.
     DataNotAvailableError
-        When the indicator needs data the input does not carry.
+        When the indicator has no data: a table it needs is absent, empty or
+        left without valid rows, a required column is missing, the period is
+        not covered by the records (:mod:`chitieu.coverage`), or the records
+        never carry what it needs. The message says why.
+    InvalidDataError
+        With ``validation="refuse"``, when the data have errors.
     """
+    periods = parse_periods(period)
+    if len(periods) > 1:
+        if context is not None:
+            raise ValueError("a context holds one period; give one period with context=")
+        parts = []
+        for p in periods:
+            part = compute(
+                indicator_id, data, period=p, by=by, extra=extra, validation=validation, **options
+            )
+            parts.append(part.assign(period=p.label)[["period", *part.columns]])
+        return pd.concat(parts, ignore_index=True)
     if context is None:
-        context = Context(data, period, extra=extra)
+        context = Context(data, periods[0], extra=extra, validation=validation)
     else:
-        if context.data is not data:
+        if context.source is not data and context.data is not data:
             raise ValueError("the context was built for another submission")
-        if context.period != parse_period(period):
+        if context.period != periods[0]:
             raise ValueError(
                 f"the context was built for period {context.period.label}, not {period!r}"
             )

@@ -84,6 +84,11 @@ class DataNotAvailableError(ChitieuError, ValueError):
 
     default_code = "no-data"
 
+    def __init__(self, *args: object, code: str | None = None) -> None:
+        super().__init__(*args, code=code)
+        #: The reason alone, without the indicator's name (as the report lists it).
+        self.reason: str = str(args[0]) if args else ""
+
 
 class InvalidDataError(ChitieuError, ValueError):
     """Computing was asked to refuse invalid data (``validation="refuse"``), and it has errors."""

@@ -32,15 +32,15 @@ import pandas as pd
 
 from chitieu.errors import PeriodError
 
-__all__ = ["Period", "age_in_years", "date_parts", "parse_period"]
+__all__ = ["Period", "PeriodLike", "age_in_years", "date_parts", "parse_period", "parse_periods"]
 
 _YEAR = re.compile(r"^(\d{4})$")
 _HALF = re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-_FORMS = "2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30"
+_DAY_VN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_FORMS = "2024, 2024-H1, 2024-Q3, 2024-07, 2024-01-01..2024-06-30 or 01/01/2024..30/06/2024"
 
 
 @dataclass(frozen=True)
@@ -100,16 +100,20 @@ def _year(text: str) -> int:
 
 
 def _parse_day(text: str, original: object) -> date:
-    m = _DAY.match(text.strip())
-    if not m:
+    text = text.strip()
+    if m := _DAY.match(text):
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+    elif m := _DAY_VN.match(text):
+        d, mo, y = m.group(1), m.group(2), m.group(3)
+    else:
         raise PeriodError(
-            f"expected a date as YYYY-MM-DD in the period range, found {text.strip()!r} "
-            f"(in {original!r})"
+            f"expected a date as YYYY-MM-DD or DD/MM/YYYY in the period range, found {text!r} "
+            f"(in {original!r}); expected a period like {_FORMS}"
         )
     try:
-        return date(_year(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(_year(y), int(mo), int(d))
     except ValueError:
-        raise PeriodError(f"{text.strip()!r} is not a real date (in {original!r})") from None
+        raise PeriodError(f"{text!r} is not a real date (in {original!r})") from None
 
 
 def parse_period(value: str | int | Period | tuple[date, date]) -> Period:
@@ -137,7 +141,7 @@ def parse_period(value: str | int | Period | tuple[date, date]) -> Period:
     >>> parse_period("2024-13")
     Traceback (most recent call last):
     ...
-    chitieu.errors.PeriodError: month 13 does not exist in period '2024-13'; expected a period like 2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30
+    chitieu.errors.PeriodError: month 13 does not exist in period '2024-13'; expected a period like 2024, 2024-H1, 2024-Q3, 2024-07, 2024-01-01..2024-06-30 or 01/01/2024..30/06/2024
     """
     if isinstance(value, Period):
         return value
@@ -196,6 +200,41 @@ def _as_days(values: Any) -> np.ndarray:
     )
     days = arr.astype(np.int64)
     return np.where(np.isnat(arr), np.iinfo(np.int64).min, days)
+
+
+PeriodLike = str | int | Period | tuple[Any, Any]
+
+
+def parse_periods(value: PeriodLike | Sequence[PeriodLike]) -> tuple[Period, ...]:
+    """One period or a list of them, as :func:`parse_period` reads each.
+
+    :func:`chitieu.compute`, :func:`chitieu.report` and plan evaluation all
+    read their ``period=`` with this function, so they accept the same forms
+    and refuse the others with the same message.
+
+    >>> [p.label for p in parse_periods("2024")]
+    ['2024']
+    >>> [p.label for p in parse_periods(["2023", "2024-H1", "01/01/2024..31/03/2024"])]
+    ['2023', '2024-H1', '2024-01-01..2024-03-31']
+    >>> parse_periods([])
+    Traceback (most recent call last):
+    ...
+    chitieu.errors.PeriodError: period must name at least one period; expected a period like 2024, 2024-H1, 2024-Q3, 2024-07, 2024-01-01..2024-06-30 or 01/01/2024..30/06/2024
+    """
+    if isinstance(value, str | int | Period):
+        return (parse_period(value),)
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, date) for v in value):
+        return (parse_period((value[0], value[1])),)  # type: ignore[arg-type]
+    if isinstance(value, bytes | dict) or not hasattr(value, "__iter__"):
+        raise PeriodError(f"expected a period like {_FORMS}, or a list of them, found {value!r}")
+    items = list(value)
+    if not items:
+        raise PeriodError(f"period must name at least one period; expected a period like {_FORMS}")
+    out = tuple(parse_period(p) for p in items)
+    labels = [p.label for p in out]
+    if len(set(labels)) != len(labels):
+        raise PeriodError(f"a period is repeated in {labels}")
+    return out
 
 
 def date_parts(values: pd.Series | np.ndarray | Sequence[Any]) -> tuple[np.ndarray, ...]:

@@ -60,7 +60,8 @@ import numpy as np
 import pandas as pd
 
 from chitieu.errors import DataNotAvailableError
-from chitieu.periods import Period, parse_period
+from chitieu.inbound import Validation
+from chitieu.periods import Period, PeriodLike, parse_periods
 from chitieu.schemas import TABLES, column_specs
 from chitieu.submission import Submission
 from chitieu.units import (
@@ -148,31 +149,6 @@ def _dimension_order() -> tuple[str, ...]:
 
 
 # -- periods and indicators ---------------------------------------------------
-PeriodLike = str | int | Period | tuple[Any, Any]
-
-
-def _periods(period: PeriodLike | Sequence[PeriodLike]) -> tuple[Period, ...]:
-    if isinstance(period, str | int | Period):
-        return (parse_period(period),)
-    if isinstance(period, tuple) and len(period) == 2:
-        start, end = period
-        if isinstance(start, _dt.date) and isinstance(end, _dt.date):
-            return (parse_period((start, end)),)
-    try:
-        items = list(period)
-    except TypeError:
-        raise TypeError(
-            f"period must be a period (like '2024') or a list of periods, found {period!r}"
-        ) from None
-    if not items:
-        raise ValueError("period must name at least one period")
-    out = tuple(parse_period(p) for p in items)
-    labels = [p.label for p in out]
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"a period is repeated in {labels}")
-    return out
-
-
 def _select(indicators: Sequence[str] | None) -> list[str]:
     from chitieu.indicators import get_indicator, list_indicators
 
@@ -184,16 +160,6 @@ def _select(indicators: Sequence[str] | None) -> list[str]:
     if len(set(ids)) != len(ids):
         raise ValueError("an indicator is repeated in indicators=")
     return ids
-
-
-def _missing_tables(meta: Any, data: Submission) -> list[str]:
-    """Record tables the indicator needs that the submission says it does not have."""
-    if not data.tables_present or meta.computable_from == "external":
-        return []
-    needed = [t for t in meta.requires if t in TABLES]
-    if meta.computable_from == "records":
-        needed = [t for t in needed if t != "units"]
-    return [t for t in needed if t not in data.tables_present]
 
 
 # -- assembling the commune table ---------------------------------------------
@@ -485,9 +451,13 @@ class Report:
     generated_at
         When the report was computed (UTC, ISO 8601).
     notes
-        Sentences printed on the cover and written in the metadata (for
-        example how many rows with errors were left out); add with
-        :meth:`with_notes`.
+        Sentences printed on the cover and written in the metadata: what the
+        figures rest on (validation, rows left out, tables missing, communes
+        without records, the dates the records cover, periods only partly
+        covered, indicators without data); add with :meth:`with_notes`.
+    basis
+        The same, as data (:func:`chitieu.coverage.basis`): tables with rows
+        read, used and left out, validation counts, coverage, communes.
     """
 
     table: pd.DataFrame
@@ -503,6 +473,7 @@ class Report:
     small_count: int = SMALL_COUNT
     age_bands: tuple[int, ...] | None = None
     notes: tuple[str, ...] = ()
+    basis: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- description ------------------------------------------------------------
     @property
@@ -737,6 +708,7 @@ class Report:
             "small_count": self.small_count,
             "age_bands": None if self.age_bands is None else list(self.age_bands),
             "notes": list(self.notes),
+            "basis": self.basis,
             "flags": {k: {"vi": v[0], "en": v[1]} for k, v in FLAGS.items()},
             "indicators": [_plain(r) for r in self.indicators.to_dict("records")],
             "skipped": [_plain(r) for r in self.skipped.to_dict("records")],
@@ -788,6 +760,7 @@ def report(
     age_bands: Sequence[int] | None = None,
     extra: Mapping[str, pd.DataFrame] | None = None,
     small_count: int = SMALL_COUNT,
+    validation: Validation = "drop",
 ) -> Report:
     """Compute indicators for every commune, then roll up to *level*.
 
@@ -813,6 +786,13 @@ def report(
         :mod:`chitieu.indicators.external`).
     small_count
         Numerators from 1 to ``small_count - 1`` are flagged ``small_count``.
+    validation
+        ``"drop"`` (default): validate on the way in (once, cached on the
+        submission), leave out the rows with errors with an
+        :class:`~chitieu.errors.InvalidDataWarning`; ``"refuse"``: raise
+        :class:`~chitieu.errors.InvalidDataError` on data with errors;
+        ``"skip"``: use the data as given. What was found and left out is in
+        :attr:`Report.notes` and :meth:`Report.metadata` (``basis``).
 
     Returns
     -------
@@ -837,8 +817,13 @@ def report(
     check_level(level)
     if isinstance(small_count, bool) or not isinstance(small_count, int) or small_count < 1:
         raise ValueError(f"small_count must be a whole number of at least 1, found {small_count!r}")
-    periods = _periods(period)
+    from chitieu.coverage import basis, basis_notes
+    from chitieu.inbound import prepare
+
+    periods = parse_periods(period)
     ids = _select(indicators)
+    prepared = prepare(data, validation, stacklevel=2)
+    data = prepared.data
     bands = None
     if age_bands is not None:
         from chitieu.indicators.stock import normalise_bands
@@ -848,24 +833,14 @@ def report(
     skipped: list[dict[str, str]] = []
     computed: list[str] = []
     for p in periods:
-        ctx = Context(data, p, extra=extra)
+        ctx = Context(data, p, extra=extra, validation="skip")
         for indicator_id in ids:
             meta = get_indicator(indicator_id)
-            missing = _missing_tables(meta, data)
-            if missing:
-                skipped.append(
-                    {
-                        "indicator_id": indicator_id,
-                        "period": p.label,
-                        "reason": f"the submission has no {', '.join(missing)} table",
-                    }
-                )
-                continue
             try:
                 pieces.extend(_commune_pieces(ctx, meta, p.label, bands))
             except DataNotAvailableError as error:
                 skipped.append(
-                    {"indicator_id": indicator_id, "period": p.label, "reason": str(error)}
+                    {"indicator_id": indicator_id, "period": p.label, "reason": error.reason}
                 )
                 continue
             if indicator_id not in computed:
@@ -913,6 +888,8 @@ def report(
         hierarchies=hierarchies,
         small_count=small_count,
         age_bands=bands,
+        notes=(*prepared.notes, *basis_notes(data, periods, skipped)),
+        basis=basis(data, periods),
     )
     return rep if level == "commune" else rep.rollup(level)
 

@@ -7,7 +7,7 @@ could not parse (``read_issues``) so that validation can report it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +16,7 @@ import pandas as pd
 
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, empty_frame
 
-__all__ = ["READ_ISSUE_COLUMNS", "Submission"]
+__all__ = ["READ_ISSUE_COLUMNS", "Submission", "ValidationSummary"]
 
 #: Columns of :attr:`Submission.read_issues`.
 READ_ISSUE_COLUMNS = ("code", "table", "file", "row", "column", "value", "detail")
@@ -29,7 +29,30 @@ def _empty_issues() -> pd.DataFrame:
                          for c in READ_ISSUE_COLUMNS})
 
 
-@dataclass
+@dataclass(frozen=True)
+class ValidationSummary:
+    """What validation found in a submission before its figures were computed.
+
+    Carried by a submission that has been through validation on the way in
+    (:func:`chitieu.inbound.prepare`, :func:`chitieu.validation.drop_invalid`),
+    so that every figure computed from it can say what it rests on.
+    """
+
+    #: Problems of severity ``error`` and ``warning``.
+    n_errors: int
+    n_warnings: int
+    #: Rows left out of each table because they have errors (tables with none are absent).
+    rows_left_out: Mapping[str, int] = field(default_factory=dict)
+    #: Rows of each table before anything was left out.
+    rows_read: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def n_left_out(self) -> int:
+        """Rows left out, over all tables."""
+        return sum(self.rows_left_out.values())
+
+
+@dataclass(eq=False)
 class Submission:
     """Canonical frames of one submission, one attribute per table.
 
@@ -52,6 +75,10 @@ class Submission:
     source: str | None = None
     #: Tables present in the input (others were filled with empty frames).
     tables_present: tuple[str, ...] = ()
+    #: Set once the submission went through validation on the way in (see
+    #: :func:`chitieu.inbound.prepare`): how many errors, which rows were left out.
+    validation_summary: ValidationSummary | None = field(default=None, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in TABLES:
@@ -76,10 +103,28 @@ class Submission:
         return self[table].loc[:, list(column_specs(table))]
 
     def replace(self, **frames: Any) -> Submission:
-        """A copy with some frames replaced."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        """A copy with some frames (or other fields) replaced.
+
+        The copy starts with an empty cache: it is validated anew when needed.
+        """
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
         values.update(frames)
         return Submission(**values)
+
+    def validate(self, **options: Any) -> Any:
+        """The :class:`~chitieu.validation.ValidationReport` of this submission, computed once.
+
+        The report is cached on the submission (the frames are assumed not to
+        change once read); options (``today=``, ``max_examples=``) give a new,
+        uncached report.
+        """
+        from chitieu.validation import validate
+
+        if options:
+            return validate(self, **options)
+        if "validation" not in self._cache:
+            self._cache["validation"] = validate(self)
+        return self._cache["validation"]
 
     @property
     def n_rows(self) -> dict[str, int]:

@@ -1143,6 +1143,10 @@ def generate(
     cal = _calendar(int(year))
     rng = np.random.default_rng(int(seed))
     units, communes = _units(rng, n, k, version, province_code)
+    # Every synthetic commune declares the dates its records cover: the year asked for.
+    commune_rows = units["level"].eq("COMMUNE").to_numpy(dtype=bool)
+    units.loc[commune_rows, "records_from"] = pd.Timestamp(dt.date(cal.year, 1, 1))
+    units.loc[commune_rows, "records_to"] = pd.Timestamp(np.datetime64(cal.end, "D"))
     reg = _register(rng, communes, cal)
     injuries = _injuries(rng, reg, communes, cal, version)
     abuse = _abuse(rng, reg, communes, cal, version)
@@ -1167,7 +1171,7 @@ def generate(
         f"chitieu.synth.generate(n_children={n}, seed={int(seed)}, year={int(year)}, "
         f"n_communes={k}, division_version={version!r}, province_code={province_code!r})"
     )
-    return Submission(**frames, source=source, tables_present=tuple(TABLES))
+    return Submission(**frames, source=source, tables_present=tuple(TABLES))  # type: ignore[arg-type]
 
 
 def place_in_unit(

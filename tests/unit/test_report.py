@@ -34,6 +34,8 @@ def _commune(
         "district_code": district,
         "province_code": province,
         "urban_rural": "RURAL",
+        "records_from": "2024-01-01",
+        "records_to": "2024-12-31",
     }
 
 
@@ -84,7 +86,7 @@ def _two_communes() -> Submission:
         {"child_id": "B0", "group": "HCDB_A", "start_date": "2023-01-01"},
         {"child_id": "B0", "group": "HCDB_D", "start_date": "2023-01-01"},
     ]
-    supports = [{"child_id": "A1", "support_date": "2024-05-01", "support_type": None}]
+    supports = [{"child_id": "A1", "support_date": "2024-05-01", "support_type": "GIFT"}]
     return _submission(children, units, circumstances, supports)
 
 
@@ -290,7 +292,13 @@ def test_unknown_commune_is_kept_and_flagged() -> None:
     units = [_commune("00001", "001", "01")]
     children = [_child("A1", "00001"), _child("X1", None), _child("Y1", "09999")]
     sub = _submission(children, units)
-    rep = report(sub, period="2024", indicators=["child_population"])
+    # Both rows are validation errors, so by default they are left out, with a word:
+    with pytest.warns(chitieu.errors.InvalidDataWarning, match="2 rows with errors"):
+        left_out = report(sub, period="2024", indicators=["child_population"])
+    assert left_out.totals()["numerator"].sum() == 1
+    assert any("left out 2 rows with errors (children 2)" in n for n in left_out.notes)
+    # Counted as given, they stay visible under the unknown unit:
+    rep = report(sub, period="2024", indicators=["child_population"], validation="skip")
     communes = rep.totals().set_index("unit_code")
     assert communes.loc[UNKNOWN_UNIT, "numerator"] == 1
     assert communes.loc[UNKNOWN_UNIT, "division_version"] == UNKNOWN_UNIT
@@ -391,7 +399,7 @@ def test_indicator_whose_table_is_absent_is_skipped() -> None:
         {
             "indicator_id": "injury_rate",
             "period": "2024",
-            "reason": "the submission has no injuries table",
+            "reason": "the submission has no injuries table (an absent table is unknown, not zero)",
         }
     ]
 

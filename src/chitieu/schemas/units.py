@@ -14,6 +14,8 @@ from pandera.typing import Series
 
 from chitieu.schemas._base import field
 
+Date = pa.DateTime
+
 __all__ = ["UnitSchema"]
 
 
@@ -77,6 +79,14 @@ class UnitSchema(pa.DataFrameModel):
     deaths_under5: Series[pa.Int64] = field(
         "Số trẻ dưới 5 tuổi tử vong", en="Deaths under 5", aliases=("chet duoi 5 tuoi",), ge=0,
         nullable=True, required=False, example=4,
+    )
+    records_from: Series[Date] = field(
+        "Số liệu từ ngày", en="Records cover from", aliases=("so lieu tu ngay", "tu ngay"),
+        nullable=True, required=False, example="2024-01-01",
+    )
+    records_to: Series[Date] = field(
+        "Số liệu đến ngày", en="Records cover to", aliases=("so lieu den ngay", "den ngay"),
+        nullable=True, required=False, example="2024-12-31",
     )
 
     class Config:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chitieu.submission import Submission
+from chitieu.submission import Submission, ValidationSummary
 from chitieu.validation.report import ValidationReport
 
 __all__ = ["drop_invalid"]
@@ -16,6 +16,10 @@ def drop_invalid(
     Rows of other tables that point at a left-out row (an injury of a left-out
     child) stay; indicators then treat them as they treat any event whose
     child is unknown.
+
+    The result carries a :class:`~chitieu.submission.ValidationSummary`, so
+    figures computed from it say how many rows were left out and are not
+    validated again.
     """
     frames = {}
     dropped: dict[str, int] = {}
@@ -25,4 +29,10 @@ def drop_invalid(
             raise ValueError(f"the report does not belong to this submission (table {table})")
         dropped[table] = int(mask.sum())
         frames[table] = frame.loc[~mask].reset_index(drop=True) if mask.any() else frame
-    return submission.replace(**frames), dropped
+    summary = ValidationSummary(
+        n_errors=report.n_errors,
+        n_warnings=report.n_warnings,
+        rows_left_out={t: n for t, n in dropped.items() if n},
+        rows_read={t: len(f) for t, f in submission.tables()},
+    )
+    return submission.replace(**frames, validation_summary=summary), dropped
