@@ -268,3 +268,55 @@ def test_cli_publish_writes_a_suppressed_report(
     assert any("suppressed" in n for n in data["metadata"]["notes"])
     assert main(["report", str(folder), "-p", "2024", "--publish"]) == 2
     assert main(["report", str(folder), "-p", "2024", "--out", str(target), "--k", "3"]) == 2
+
+
+def test_is_suppressed_and_threshold_tell_publication_copies() -> None:
+    from chitieu.disclosure import is_suppressed, threshold
+
+    rep = report(tiny_submission(), period="2024", indicators=["child_population"])
+    assert not is_suppressed(rep) and threshold(rep) is None
+    published = rep.suppress(4)
+    assert is_suppressed(published) and threshold(published) == 4
+    assert is_suppressed(published.table)
+    assert not is_suppressed(rep.table)
+    # the note alone marks a copy with nothing hidden
+    assert is_suppressed(rep.with_notes(published.notes[-1]))
+    assert not is_suppressed(rep.with_notes("Số liệu không công bố"))
+
+
+def test_hidden_cells_are_told_from_zero_denominators_and_counts() -> None:
+    from chitieu.disclosure import hidden_cells
+
+    common = {"indicator_id": "special_circumstances"}
+    t = table(
+        [
+            {**common, "numerator": 2, "denominator": 30},
+            {**common, "breakdown": "sex", "sex": "M", "numerator": 2, "denominator": 12},
+            {**common, "breakdown": "sex", "sex": "F", "numerator": 0, "denominator": 18},
+            {**common, "breakdown": "sex", "sex": "U", "numerator": 0, "denominator": 0},
+            {"numerator": 3},
+        ]
+    )
+    out = suppress(t)
+    cells = hidden_cells(out)
+    assert cells["numerator"].tolist() == [True, True, False, False, True]
+    assert cells["denominator"].tolist() == [False, False, False, False, False]
+    # U: zero denominator, value undefined, not hidden; the count's missing denominator is no cell
+    assert cells["value"].tolist() == [True, True, False, False, True]
+    assert np.isnan(out["value"].iloc[3])
+
+
+def test_disclosure_metadata_counts_what_is_hidden() -> None:
+    from chitieu.disclosure import SYMBOLS, disclosure_metadata, hidden_cells
+
+    rep = report(tiny_submission(), period="2024", indicators=["special_circumstances"])
+    published = rep.suppress(3)
+    meta = disclosure_metadata(published)
+    cells = hidden_cells(published.table)
+    assert meta["suppressed"] is True and meta["k"] == 3
+    assert meta["cells_hidden"] == int(cells["numerator"].sum() + cells["denominator"].sum()) > 0
+    assert meta["rows_hidden"] == summary(published)["suppressed"]
+    assert meta["symbols"] == {name: s for name, (s, _) in SYMBOLS.items()}
+    assert len(set(meta["symbols"].values())) == len(SYMBOLS)  # distinct symbols
+    assert disclosure_metadata(rep)["suppressed"] is False
+    assert disclosure_metadata(rep)["cells_hidden"] == 0
