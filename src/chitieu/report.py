@@ -445,7 +445,9 @@ class Report:
     skipped
         Indicators not computed: ``indicator_id``, ``period`` and ``reason``.
     input_hash
-        :func:`input_hash` of the input.
+        :func:`input_hash` of the input, computed when first asked for (by
+        :meth:`metadata` and the exports), not while the report is built:
+        hashing every row costs more than computing the indicators.
     chitieu_version
         The version of chitieu that computed the report.
     generated_at
@@ -465,7 +467,7 @@ class Report:
     level: str
     indicators: pd.DataFrame
     skipped: pd.DataFrame
-    input_hash: str
+    _input_hash: str | None
     chitieu_version: str
     generated_at: str
     units: pd.DataFrame = field(repr=False)
@@ -474,6 +476,22 @@ class Report:
     age_bands: tuple[int, ...] | None = None
     notes: tuple[str, ...] = ()
     basis: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: What :attr:`input_hash` is computed from, until it is.
+    _hash_of: tuple[Submission, Mapping[str, pd.DataFrame] | None] | None = field(
+        default=None, repr=False
+    )
+
+    @property
+    def input_hash(self) -> str:
+        """:func:`input_hash` of the input (computed once, on first use)."""
+        if self._input_hash is None:
+            if self._hash_of is None:
+                raise ValueError("this report has no input to hash")
+            value = input_hash(*self._hash_of)
+            object.__setattr__(self, "_input_hash", value)
+            object.__setattr__(self, "_hash_of", None)
+        assert self._input_hash is not None
+        return self._input_hash
 
     # -- description ------------------------------------------------------------
     @property
@@ -881,7 +899,8 @@ def report(
         level="commune",
         indicators=meta_frame,
         skipped=skipped_frame,
-        input_hash=input_hash(data, extra),
+        _input_hash=None,
+        _hash_of=(data, dict(extra) if extra else None),
         chitieu_version=__version__,
         generated_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         units=unit_names(data.units, versions or None),

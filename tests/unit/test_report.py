@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -502,7 +503,7 @@ def test_repr_and_html(tiny_report: Report) -> None:
 
 def test_html_escapes_text() -> None:
     rep = report(tiny_submission(), period="2024", indicators=["child_population"])
-    tampered = Report(**{**rep.__dict__, "input_hash": "<script>alert(1)</script>" + "0" * 40})
+    tampered = replace(rep, _input_hash="<script>alert(1)</script>" + "0" * 40)
     html = tampered._repr_html_()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
