@@ -795,6 +795,8 @@ def attainment_notes(
         if vi
         else f"Plan: {plan.name_en}; unit {plan.unit_label('en')}, period {period}"
     ]
+    scope = list(result.attrs.get("notes_vi" if vi else "notes", []))
+    lines.extend(scope)
     for row in result.to_dict("records"):
         value = row["value"]
         missing = isinstance(value, float) and math.isnan(value)
@@ -802,9 +804,10 @@ def attainment_notes(
         target = f"{float(row['target']):g}"
         status = row["status_vi"] if vi else row["status"]
         reason = row["reason_vi"] if vi else row["reason"]
+        if reason in scope:  # said once, above
+            reason = ""
         lines.append(
             f"{row['indicator_id']} {row['op']} {target}{shown}, {status}"
             + (f" ({reason})" if reason else "")
         )
-    lines.extend(result.attrs.get("notes_vi" if vi else "notes", []))
     return lines

@@ -321,12 +321,29 @@ def test_report_out_with_plan_carries_the_attainment(
     )  # fmt: skip
     assert code == 0
     notes = json.loads(target.read_text(encoding="utf-8"))["metadata"]["notes"]
-    assert notes[0].startswith("Plan: 2024 child-affairs plan of Thắng town")
+    assert any(n.startswith("Plan: 2024 child-affairs plan of Thắng town") for n in notes)
     assert any(n.startswith("injury_rate < 3") for n in notes)
     target2 = tmp_path / "r2.json"
     code, _, _ = run(capsys, "report", str(thang_folder), "-p", "2024", "--out", str(target2))
     assert code == 0
-    assert json.loads(target2.read_text(encoding="utf-8"))["metadata"]["notes"] == []
+    notes2 = json.loads(target2.read_text(encoding="utf-8"))["metadata"]["notes"]
+    assert not any(n.startswith(("Plan:", "Kế hoạch:", "injury_rate <")) for n in notes2)
+    # the command validated the data: the report says so, not "not validated"
+    assert "validated: no errors" in notes2 and not any("not validated" in n for n in notes2)
+
+
+def test_report_plan_of_an_absent_commune_says_the_reason_once_in_the_notes(
+    capsys: pytest.CaptureFixture[str], valid_folder: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "r.json"
+    code, _, _ = run(
+        capsys, "report", str(valid_folder), "-p", "2024", "--plan", "thi-tran-thang-2024",
+        "--out", str(target), "--lang", "en",
+    )  # fmt: skip
+    assert code == 0
+    notes = json.loads(target.read_text(encoding="utf-8"))["metadata"]["notes"]
+    assert sum("no record of Thị trấn Thắng" in n for n in notes) == 1
+    assert "injury_rate < 3, no data" in notes
 
 
 def test_report_published_with_plan_gives_no_value_in_the_notes(

@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     from chitieu.cli.report import compute_report, excel_available, plan_notes
     from chitieu.io.write import write_submission
     from chitieu.plans import EXAMPLE_PLAN, Plan
-    from chitieu.validation import validate
+    from chitieu.validation import drop_invalid, validate
 
     lang: Lang = args.lang
     out: Path = args.out
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         steps.step(say("checking", lang, vi="đang kiểm tra"))
         checked = validate(sub)
         steps.step(say("computing", lang, vi="đang tính"))
-        rep = compute_report(sub, period)
+        rep = compute_report(drop_invalid(sub, checked)[0], period)
         evaluation = None
         if plan is not None:
             evaluation, notes = plan_notes(plan, rep, sub, lang)

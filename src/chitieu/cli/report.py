@@ -291,21 +291,22 @@ def run(args: argparse.Namespace) -> int:
         steps.step(say("checking", lang, vi="đang kiểm tra"))
         checked = validate(sub)
         note = None
-        if not checked.valid:
-            if not args.allow_invalid:
-                steps.step()
-                message(render_text([Checked(args.path, checked)], lang).rstrip("\n"))
-                message(
-                    say(
-                        "chitieu: the data have errors; fix them, or rerun with --allow-invalid "
-                        "to leave out the rows with errors",
-                        lang,
-                        vi="chitieu: dữ liệu có lỗi; hãy sửa, hoặc chạy lại với --allow-invalid "
-                        "để bỏ qua các dòng có lỗi",
-                    )
+        if not checked.valid and not args.allow_invalid:
+            steps.step()
+            message(render_text([Checked(args.path, checked)], lang).rstrip("\n"))
+            message(
+                say(
+                    "chitieu: the data have errors; fix them, or rerun with --allow-invalid "
+                    "to leave out the rows with errors",
+                    lang,
+                    vi="chitieu: dữ liệu có lỗi; hãy sửa, hoặc chạy lại với --allow-invalid "
+                    "để bỏ qua các dòng có lỗi",
                 )
-                return int(ExitCode.DATA_PROBLEMS)
-            sub, dropped = drop_invalid(sub, checked)
+            )
+            return int(ExitCode.DATA_PROBLEMS)
+        # the submission then carries what validation found, so the figures say it
+        sub, dropped = drop_invalid(sub, checked)
+        if not checked.valid:
             note = dropped_note(dropped, lang)
             message(f"chitieu: {note}")
         steps.step(say("computing", lang, vi="đang tính"))
