@@ -25,7 +25,8 @@ For each size the script
    (numerators and denominators must be equal; 0 mismatches expected);
 4. prints a table (best time of *repeat* runs, ratio to ``report8``, peak
    resident memory above the memory held after loading the frames, in-memory
-   size of the input) and, with ``--json FILE``, writes the results.
+   size of the input) and, with ``--json FILE``, writes the results (after
+   every engine, with ``"complete": false`` until the end).
 
 A worker is the same script with ``--engine NAME --children N``; it prints one
 JSON line. Peak memory is ``ru_maxrss`` of the worker at the end minus its
@@ -265,6 +266,7 @@ def run_size(
     cache: Path,
     profile_dir: Path | None,
     log: Callable[[str], None],
+    progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Every engine at one size, each in its own process; the comparison with report8."""
     folder = cache_folder(cache, n_children, seed)
@@ -320,6 +322,8 @@ def run_size(
         out["engines"][engine] = info if info is not None else {"engine": engine, "error": why}
         if info is None:
             log(f"{engine}: failed, {why}")
+        if progress is not None:
+            progress(out)
     chitieu8 = out["engines"].get("report8", {})
     if "best_s" in chitieu8:
         report_rows = pd.read_parquet(stems / "report8.report.parquet")
@@ -451,7 +455,17 @@ def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    runs = []
+    runs: list[dict[str, Any]] = []
+    about = machine()
+
+    def save(partial: dict[str, Any] | None = None) -> None:
+        if args.json is None:
+            return
+        done = partial is None
+        results = {"machine": about, "complete": done, "runs": runs if done else [*runs, partial]}
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+
     for n in sizes:
         repeat = args.repeat or (1 if args.quick or n > SMALL else 3)
         runs.append(
@@ -463,13 +477,11 @@ def main(argv: list[str] | None = None) -> int:
                 cache=cache,
                 profile_dir=args.profile.resolve() if args.profile else None,
                 log=log,
+                progress=save,
             )
         )
-    results = {"machine": machine(), "runs": runs}
+    save()
     print(format_table(runs))
-    if args.json is not None:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     mismatched = any(
         info.get("mismatches", 0) for run in runs for info in run.get("engines", {}).values()
     )
