@@ -82,8 +82,8 @@ class Coverage:
     start, end
         First and last day covered (``None`` when nothing tells).
     register_start
-        The earliest entry date in the register: no stock can be counted
-        before it.
+        The earliest entry date in the register: without a declared range, no
+        stock can be counted before it.
     declared
         True when the range comes from the units table (``records_from``,
         ``records_to``), False when it is inferred from the records.
@@ -128,7 +128,7 @@ class Coverage:
                     f"the reference date of period {period.label} ({ref.isoformat()}) is in the "
                     "future: the stock on that day is not known yet"
                 )
-            if self.register_start is not None and ref < self.register_start:
+            if not self.declared and self.register_start is not None and ref < self.register_start:
                 return (
                     f"the register starts on {self.register_start.isoformat()}, after the "
                     f"reference date of period {period.label} ({ref.isoformat()})"

@@ -59,6 +59,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chitieu.counts import RATIO_KINDS
+from chitieu.counts import values as cell_values
 from chitieu.errors import DataNotAvailableError
 from chitieu.inbound import Validation
 from chitieu.periods import Period, PeriodLike, parse_periods
@@ -139,7 +141,6 @@ FLAGS: dict[str, tuple[str, str]] = {
 
 _BASE = ("indicator_id", "period", "level", "unit_code", "division_version")
 _COUNTS = ("numerator", "denominator", "value")
-_RATIO_KINDS = ("percent", "rate_per_1000", "ratio")
 
 
 def _dimension_order() -> tuple[str, ...]:
@@ -228,13 +229,10 @@ def _finish_table(
     ids = frame["indicator_id"].to_numpy(dtype=object)
     kinds = pd.Series(ids).map({i: m.kind for i, m in metas.items()}).to_numpy(dtype=object)
     mult = pd.Series(ids).map({i: m.multiplier for i, m in metas.items()}).to_numpy(dtype=float)
-    ratio = np.isin(kinds, _RATIO_KINDS)
-    positive = den > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(positive, num / np.where(positive, den, 1.0) * mult, np.nan)
+    ratio = np.isin(kinds, RATIO_KINDS)
     out["numerator"] = num
     out["denominator"] = np.where(ratio, den, np.nan)
-    out["value"] = np.where(ratio, rate, num)
+    out["value"] = cell_values(num, den, kinds, mult)
     missing = (
         frame["units_missing"].to_numpy(dtype=np.float64)
         if "units_missing" in frame

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chitieu import compute as _compute_module
 from chitieu.codelists import codes
+from chitieu.compute import Context as _Context
 from chitieu.indicators import REGISTRY
 from chitieu.indicators.examples import make_frame
 from chitieu.submission import Submission
@@ -35,8 +35,8 @@ maybe = st.none() | st.just("x")
 
 # The invariants hold for the counting on the data as given: the strategy makes
 # awkward but deliberate rows (unknown codes, duplicates), so no validation on the way in.
-def Context(data: Submission, period: str) -> _compute_module.Context:
-    return _compute_module.Context(data, period, validation="skip")
+def Context(data: Submission, period: str) -> _Context:
+    return _Context(data, period, validation="skip")
 
 
 @st.composite

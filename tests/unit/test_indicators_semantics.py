@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 import chitieu
-from chitieu import compute as _compute_module
+from chitieu.compute import Context as _Context
+from chitieu.compute import compute as _compute
 from chitieu.errors import DataNotAvailableError, UnknownIndicatorError
 from chitieu.indicators.examples import make_frame, tiny_submission
 from chitieu.submission import Submission
@@ -21,11 +22,11 @@ V = "2008"
 # on purpose (a missing birth date, a child listed twice), so validation on the way
 # in is skipped here; it has tests of its own (tests/unit/test_inbound.py).
 def compute(indicator_id: str, data: Submission, **kwargs: Any) -> pd.DataFrame:
-    return _compute_module.compute(indicator_id, data, validation="skip", **kwargs)
+    return _compute(indicator_id, data, validation="skip", **kwargs)
 
 
-def Context(data: Submission, period: str, **kwargs: Any) -> _compute_module.Context:
-    return _compute_module.Context(data, period, validation="skip", **kwargs)
+def Context(data: Submission, period: str, **kwargs: Any) -> _Context:
+    return _Context(data, period, validation="skip", **kwargs)
 
 
 def _units(*communes: str) -> pd.DataFrame:

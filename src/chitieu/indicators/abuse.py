@@ -31,7 +31,7 @@ from chitieu.indicators.stock import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = [
     "abuse_cases",

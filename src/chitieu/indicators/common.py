@@ -18,7 +18,7 @@ from chitieu.indicators.registry import DIMENSIONS
 from chitieu.indicators.stock import age_axis, codelist_axis
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = ["active_on", "axes_for", "cube", "in_stock_with", "split_codes"]
 

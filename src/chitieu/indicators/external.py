@@ -43,7 +43,7 @@ from chitieu.indicators.stock import codelist_axis, commune_labels
 from chitieu.periods import parse_period
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = ["EXTERNAL", "EXTRA_COLUMNS", "ExternalSpec", "external_table"]
 

@@ -36,7 +36,7 @@ from chitieu.indicators.stock import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = ["drowning", "drowning_deaths", "injury_death_rate", "injury_events", "injury_rate"]
 

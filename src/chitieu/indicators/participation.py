@@ -18,7 +18,7 @@ from chitieu.indicators.registry import indicator
 from chitieu.indicators.stock import normalise_bands
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = ["CONSULTATION_MIN_AGE", "consulted_children"]
 

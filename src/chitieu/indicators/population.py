@@ -16,7 +16,7 @@ from chitieu.indicators.kernel import Rows
 from chitieu.indicators.registry import indicator
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = ["birth_registration", "child_population", "sex_ratio_at_birth"]
 

@@ -21,7 +21,7 @@ from chitieu.indicators.registry import indicator
 from chitieu.indicators.stock import codelist_axis, normalise_bands
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = ["at_risk_children", "special_circumstances", "special_circumstances_supported"]
 

@@ -22,7 +22,7 @@ from chitieu.indicators.registry import indicator
 from chitieu.indicators.stock import codelist_axis, commune_labels, distinct_units
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = ["sanction_cases", "sanction_fines", "sanctioned_violators"]
 

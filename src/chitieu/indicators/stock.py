@@ -43,7 +43,7 @@ from chitieu.indicators.kernel import UNKNOWN, Axis, Rows, encode, unique_pairs
 from chitieu.periods import age_in_years
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = [
     "ADULT_AGE",

@@ -23,7 +23,7 @@ from chitieu.indicators.registry import indicator
 from chitieu.indicators.stock import commune_labels
 
 if TYPE_CHECKING:  # pragma: no cover
-    from chitieu.compute import Context
+    from chitieu.indicators.context import Context
 
 __all__ = [
     "child_friendly_communes",
