@@ -226,3 +226,22 @@ def test_docs_page_marks_multi_response_and_confidence() -> None:
     section = text.split("## special_circumstances\n", 1)[1].split("\n## ", 1)[0]
     assert "`group` Nhóm hoàn cảnh đặc biệt / Special-circumstance group (multi-response" in section
     assert "Confidence: **medium**" in section and "not confirmed" in section
+
+
+def test_every_indicator_is_callable_on_a_submission(sub: Submission) -> None:
+    import chitieu.indicators as package
+
+    ctx = Context(sub, "2024")
+    for iid, meta in REGISTRY.items():
+        public = getattr(package, iid)
+        assert iid in package.__all__
+        if meta.computable_from == "external":
+            with pytest.raises(DataNotAvailableError):
+                public(sub, period="2024")
+            continue
+        by = tuple(d for d in meta.dimensions[:1])
+        expected = compute(iid, sub, period="2024", by=by)
+        pd.testing.assert_frame_equal(public(sub, period="2024", by=by), expected)
+        pd.testing.assert_frame_equal(public(ctx, by=by), expected)
+    with pytest.raises(TypeError, match="needs period="):
+        package.injury_rate(sub)

@@ -12,6 +12,13 @@ Examples
 True
 >>> list_indicators().shape[0] == len(REGISTRY)
 True
+
+Each indicator is also a function of this package, callable on a submission:
+
+>>> from chitieu.indicators import child_population
+>>> from chitieu.indicators.examples import tiny_submission
+>>> child_population(tiny_submission(), period="2024", by=("sex",))["numerator"].tolist()
+[4, 2, 0]
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from chitieu.indicators import (  # noqa: F401
 )
 from chitieu.indicators.registry import (
     DIMENSIONS,
+    PUBLIC,
     REGISTRY,
     IndicatorMeta,
     get_indicator,
@@ -45,3 +53,8 @@ __all__ = [
     "indicator",
     "list_indicators",
 ]
+
+# Every indicator is a function of this package, callable on a submission:
+# injury_rate(sub, period="2024", by=("sex",)).
+globals().update(PUBLIC)
+__all__ += sorted(PUBLIC)

@@ -1,7 +1,9 @@
 """The indicator registry: metadata of every indicator, keyed by a stable id.
 
 Each indicator is a pure function registered with :func:`indicator`, which
-records its metadata in :data:`REGISTRY` and returns the function unchanged.
+records its metadata in :data:`REGISTRY` (with the function, which takes a
+:class:`~chitieu.compute.Context`) and returns the function as users call it:
+on a submission, ``injury_rate(sub, period="2024", by=("sex",))``.
 Metadata that the circular's catalogue carries (names, code, group, source,
 confidence flags) comes from the catalogue entry named by ``spec_id``; the
 decorator adds what only the computation knows (kind, dimensions, period
@@ -51,8 +53,9 @@ chitieu.errors.UnknownIndicatorError: no indicator 'child_populaton'; closest: c
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
@@ -60,6 +63,7 @@ import pandas as pd
 
 from chitieu.errors import UnknownIndicatorError
 from chitieu.indicators.spec import spec_entry
+from chitieu.periods import parse_period
 
 __all__ = [
     "DIMENSIONS",
@@ -223,6 +227,45 @@ def _text(value: Any, lang: str) -> str | None:
     return str(value)
 
 
+#: Every indicator as users call it, keyed by id (see :func:`_public`).
+PUBLIC: dict[str, Callable[..., pd.DataFrame]] = {}
+
+
+def _public(indicator_id: str, func: Callable[..., Any]) -> Callable[..., pd.DataFrame]:
+    """The indicator as users call it: on a submission (or a context), with its options.
+
+    ``injury_rate(sub, period="2024", by=("sex",))`` is
+    ``chitieu.compute("injury_rate", sub, period="2024", by=("sex",))``;
+    ``injury_rate(ctx, by=...)`` computes on a :class:`~chitieu.compute.Context`.
+    The registered function itself (``get_indicator(id).func``) takes a context
+    and returns the counts only.
+    """
+
+    @functools.wraps(func)
+    def call(
+        data: Any,
+        *,
+        period: Any = None,
+        by: Sequence[str] = (),
+        **options: Any,
+    ) -> pd.DataFrame:
+        from chitieu.compute import compute
+        from chitieu.indicators.context import Context
+
+        if isinstance(data, Context):
+            if period is not None and data.period != parse_period(period):
+                raise ValueError(
+                    f"the context was built for period {data.period.label}, not {period!r}"
+                )
+            return data.compute(indicator_id, by=by, **options)
+        if period is None:
+            raise TypeError(f"{indicator_id}() needs period= (for example period='2024')")
+        return compute(indicator_id, data, period=period, by=by, **options)
+
+    call.indicator_id = indicator_id  # type: ignore[attr-defined]
+    return call
+
+
 def indicator(
     id: str,
     *,
@@ -327,7 +370,9 @@ def indicator(
         if missing:
             raise ValueError(f"indicator {id!r}: metadata {missing} empty and not in the catalogue")
         REGISTRY[id] = meta
-        return func
+        public = _public(id, func)
+        PUBLIC[id] = public
+        return public  # type: ignore[return-value]
 
     return register
 
