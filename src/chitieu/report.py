@@ -705,6 +705,8 @@ class Report:
 
         Plain JSON-compatible values, as written by the exports.
         """
+        from chitieu.disclosure import disclosure_metadata, is_suppressed
+
         return {
             "title_vi": "Báo cáo chỉ tiêu thống kê về trẻ em",
             "title_en": "Statistical indicators on children",
@@ -725,17 +727,22 @@ class Report:
             "age_bands": None if self.age_bands is None else list(self.age_bands),
             "notes": list(self.notes),
             "basis": self.basis,
+            "suppressed": is_suppressed(self),
+            "disclosure": disclosure_metadata(self),
             "flags": {k: {"vi": v[0], "en": v[1]} for k, v in FLAGS.items()},
             "indicators": [_plain(r) for r in self.indicators.to_dict("records")],
             "skipped": [_plain(r) for r in self.skipped.to_dict("records")],
         }
 
     def __repr__(self) -> str:
+        from chitieu.disclosure import is_suppressed, threshold
+
         n_units = self.table[["unit_code", "division_version"]].drop_duplicates().shape[0]
+        published = f", suppressed=True, k={threshold(self)}" if is_suppressed(self) else ""
         return (
             f"Report(period={self.period!r}, level={self.level!r}, "
             f"indicators={len(self.indicators)}, units={n_units:,}, rows={len(self.table):,}, "
-            f"skipped={len(self.skipped)})"
+            f"skipped={len(self.skipped)}{published})"
         )
 
     def _repr_html_(self) -> str:
