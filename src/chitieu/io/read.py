@@ -42,7 +42,7 @@ from chitieu.io.values import (
     parse_multi_codes,
     parse_text,
 )
-from chitieu.privacy import mask_text
+from chitieu.privacy import mask_text, uninert_frame
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, empty_frame
 from chitieu.submission import READ_ISSUE_COLUMNS, Submission
 
@@ -1409,6 +1409,8 @@ def _read_source(
             (table, source.name, _canonical(columns, len(raw), rows, table, source.name, issues))
         ]
     grid, lines, cut = _csv_grid(source, table)
+    # A text cell written inert ('=1+1, see chitieu.privacy) reads back as it was.
+    grid = uninert_frame(grid)
     return [(table, source.name, _grid_to_frame(grid, lines, table, source.name, issues, cut))]
 
 

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from pandas.api.types import pandas_dtype
 
+from chitieu import errors
 from chitieu.codelists import normalize_text
-from chitieu.errors import ChitieuError
 from chitieu.privacy import FORMULA_PREFIXES, inert_frame
 from chitieu.schemas import TABLES, column_specs
 
@@ -54,7 +54,7 @@ Format = Literal["csv", "parquet", "xlsx"]
 Headers = Literal["canonical", "vi"]
 
 
-class WriteError(ChitieuError, ValueError):
+class WriteError(errors.WriteError, ValueError):
     """A submission cannot be written (a bad option, a frame without its columns, a bad path)."""
 
 
@@ -185,6 +185,10 @@ def write_submission(
 ) -> Path:
     """Write a submission to folder *path*, one file per table.
 
+    Empty tables are written (headers only) when the submission's input had
+    them (:attr:`Submission.tables_present`), so that reading the folder back
+    tells an empty table (none recorded) from an absent one (unknown).
+
     Parameters
     ----------
     sub
@@ -235,8 +239,8 @@ def write_submission(
         raise WriteError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from None
     for table in TABLES:
         frame = _canonical_frame(sub, table)
-        if frame.empty and table not in _ALWAYS:
-            continue
+        if frame.empty and table not in _ALWAYS and table not in sub.tables_present:
+            continue  # a table the input had stays, even empty: absent is not zero
         specs = column_specs(table)
         names = {n: (s.vi if headers == "vi" else n) for n, s in specs.items()}
         target = folder / (file_stem(table, headers) + FORMATS[format])
