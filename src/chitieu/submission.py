@@ -149,15 +149,41 @@ class Submission:
         )
 
     # -- output -----------------------------------------------------------------
-    def write(self, path: str | Path, format: WriteFormat = "csv") -> Path:
-        """Write every non-empty table to folder *path* in the canonical layout.
+    def write(
+        self, path: str | Path, format: WriteFormat = "csv", *, partition_by: str | None = None
+    ) -> Path:
+        """Write the tables to folder *path* in the canonical layout; return the folder.
 
-        One file per table named ``<table>.<ext>`` with snake_case headers;
-        provenance columns are not written. Returns the folder.
+        One file per table named ``<table>.<ext>`` with snake_case headers:
+        every non-empty table, and every table the input had even when empty.
+        Provenance columns are not written. With ``partition_by="province"``
+        (or ``district``, ``commune``), one sub-folder ``<by>=<code>`` per
+        part (:func:`chitieu.partitions.write_partitioned`), which
+        :func:`chitieu.report` reads part by part.
         """
+        if partition_by is not None:
+            from chitieu.partitions import write_partitioned
+
+            write_partitioned(self, path, by=partition_by, format=format)  # type: ignore[arg-type]
+            return Path(path)
         from chitieu.io.write import write_submission
 
         return write_submission(self, path, format=format)
+
+    def split(self, by: str = "province") -> dict[str, Submission]:
+        """The submission as parts keyed by unit code; see :func:`chitieu.partitions.split`.
+
+        >>> import chitieu
+        >>> sub = chitieu.synth.generate(n_children=600, n_communes=2, seed=1)
+        >>> {code: len(part.children) for code, part in sub.split("commune").items()} == {
+        ...     code: int((sub.children["commune_code"] == code).sum())
+        ...     for code in sub.children["commune_code"].unique()
+        ... }
+        True
+        """
+        from chitieu.partitions import split
+
+        return split(self, by=by)  # type: ignore[arg-type]
 
 
 def strip_provenance(frame: pd.DataFrame) -> pd.DataFrame:

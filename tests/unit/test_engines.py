@@ -89,6 +89,8 @@ def test_partition_folders_give_the_memory_report(
 ) -> None:
     folders = write_partitioned(national, tmp_path / "vn", by="province", format="parquet")
     assert [f.name for f in folders] == [f"province={p}" for p in PROVINCES]
+    national.write(tmp_path / "csv", "csv", partition_by="province")
+    pd.testing.assert_frame_equal(chitieu.report(tmp_path / "csv", period="2024").table, whole.table)
     rep = chitieu.report(tmp_path / "vn", period="2024")
     pd.testing.assert_frame_equal(rep.table, whole.table)
     assert len(rep.input_hash) == 64
