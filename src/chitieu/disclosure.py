@@ -2,9 +2,9 @@
 
 Child-protection figures are about few, identifiable children
 (docs/semantics.md, "Publishing"). :func:`suppress` hides every count from 1
-to ``k - 1`` (primary suppression) and, in every group of cells that add up
-to a total, enough other cells that no hidden count can be recovered by
-subtraction (complementary suppression). :func:`suppress_levels` does the same
+to ``k - 1`` (primary suppression) and enough other cells (complementary
+suppression) that no hidden small count can be recovered from the published
+cells and totals, nor narrowed to values below ``k``. :func:`suppress_levels` does the same
 for several levels of one report at once, so that a commune's hidden count
 cannot be recovered from its district's total minus the other communes.
 
@@ -12,20 +12,28 @@ Cells
     every row's ``numerator`` (except for sums of money, such as fines), and
     the ``denominator`` of rates and percentages whose denominator counts
     children (not schools, communes, villages or the whole population).
-Additive groups
+Additive relations
     within one indicator, period, unit and count (numerator or denominator):
-    the overall row and the rows of one single-response breakdown. In a
-    table of several levels also: the rows of the units under one parent and
-    the parent's row, for the same cell (multi-response rows included, since
-    every child belongs to one unit).
+    the overall row is the sum of the rows of each single-response
+    breakdown. In a table of several levels also: a parent's cell is the sum
+    of the same cell of the units under it (multi-response rows included,
+    since every child belongs to one unit).
 Rule
-    every group holds no hidden cell or at least two; the complement chosen
-    is the smallest non-zero published cell of the group (breakdown rows
-    before overall rows on ties, then the order of the table), and the step
-    is repeated until no group holds exactly one hidden cell. Then every
-    complementary cell that is not needed (none of its groups holds exactly
-    two hidden cells) is shown again, largest first: each complement left is
-    needed by some group.
+    a reader knows every published cell, every relation and that hidden
+    cells are at least 1 (zeros are shown; one flag, ``suppressed``, marks
+    small counts and complements alike). Every small count ``x`` gets a
+    *shift pattern*: hidden cells with signs +1 or -1 that keep every
+    relation true, +1 at the count, counts above 0 where the sign is +1 and
+    at least ``k + 1 - x`` where it is -1. Adding ``k - x`` times the signs
+    gives counts consistent with everything published, all at least 1, with
+    ``k`` in the small cell: the reader cannot tell the count from one of
+    ``k`` or more. Patterns are a pair of categories of one breakdown moved
+    in opposite directions in one unit (and in one unit per lower level),
+    balanced by a sibling unit or carried up every level; or the count moved
+    with its unit's overall row and one row of each other breakdown, up every
+    level (no upper bound at all). Small counts are taken in table order; each
+    takes the pattern that hides the fewest further cells (then the smallest
+    sum), so patterns already hidden are used first.
 
 Examples
 --------
@@ -42,7 +50,7 @@ Examples
 >>> out["numerator"].tolist()
 [20.0, nan, nan, 0.0]
 >>> out["flags"].tolist()
-['', 'suppressed', 'suppressed,complementary', '']
+['', 'suppressed', 'suppressed', '']
 """
 
 from __future__ import annotations
@@ -142,24 +150,6 @@ def _codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return frame.groupby(columns, sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
 
 
-def _within_unit(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(row, group) pairs: a breakdown's rows and the overall row of the same unit."""
-    unit = _codes(table, list(_UNIT_KEY))
-    breakdown = table["breakdown"].to_numpy(dtype=object)
-    is_total = breakdown == "total"
-    single = ~table["multi_response"].to_numpy(dtype=bool) & ~is_total
-    rows = np.flatnonzero(single)
-    pairs = pd.DataFrame({"unit": unit[rows], "breakdown": breakdown[rows]})
-    group = _codes(pairs, ["unit", "breakdown"])
-    links = pd.DataFrame({"unit": unit[rows], "group": group}).drop_duplicates()
-    totals = pd.DataFrame({"row": np.flatnonzero(is_total), "unit": unit[is_total]})
-    joined = totals.merge(links, on="unit", how="inner")
-    return (
-        np.concatenate([rows, joined["row"].to_numpy(dtype=np.int64)]),
-        np.concatenate([group, joined["group"].to_numpy(dtype=np.int64)]),
-    )
-
-
 def _parents(
     table: pd.DataFrame, rows: np.ndarray, low: str, high: str, hierarchies: Mapping[str, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -185,114 +175,317 @@ def _parents(
     return parent, versions.astype(object)
 
 
-def _across_units(
-    table: pd.DataFrame, hierarchies: Mapping[str, Any] | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """(row, group) pairs: the units under one parent and the parent, cell by cell."""
-    present = [lv for lv in LEVELS if lv in set(table["level"].astype(str))]
-    empty = np.zeros(0, dtype=np.int64)
-    if len(present) < 2:
-        return empty, empty
-    if hierarchies is None:
-        raise ValueError(
-            f"the table holds several levels ({', '.join(present)}): pass hierarchies= "
-            "(Report.hierarchies), or use suppress_levels(report, levels)"
-        )
-    level = table["level"].to_numpy(dtype=object).astype(str)
-    cell_columns = [
-        c for c in table.columns if c not in (*_UNIT_KEY, "numerator", "denominator", "value")
-    ]
-    cell_columns = [c for c in cell_columns if c not in ("units_missing", "flags")]
-    frames = []
-    for low, high in itertools.pairwise(present):
-        children = np.flatnonzero(level == low)
-        parent, version = _parents(table, children, low, high, hierarchies)
-        own = np.flatnonzero(level == high)
-        for rows, code, ver in (
-            (children, parent, version),
-            (own, table["unit_code"].to_numpy(dtype=object)[own], None),
-        ):
-            part = table.iloc[rows].loc[:, ["indicator_id", "period", *cell_columns]]
-            part = part.astype(object)
-            part["_parent"] = code
-            part["_version"] = (
-                ver if ver is not None else table["division_version"].to_numpy(dtype=object)[rows]
-            )
-            part["_high"] = high
-            part["_row"] = rows
-            frames.append(part.reset_index(drop=True))
-    both = pd.concat(frames, ignore_index=True)
-    keys = ["indicator_id", "period", *cell_columns, "_parent", "_version", "_high"]
-    group = _codes(both, keys)
-    return both["_row"].to_numpy(dtype=np.int64), group
-
-
 # -- the rule ---------------------------------------------------------------------
-def _solve(
-    member_cell: np.ndarray,
-    member_group: np.ndarray,
-    values: np.ndarray,
-    hidden: np.ndarray,
-    is_total: np.ndarray,
-) -> tuple[np.ndarray, int]:
-    """Hide cells until no group holds exactly one hidden cell; returns (hidden, stuck groups)."""
-    primary = hidden
-    hidden = hidden.copy()
-    n_groups = int(member_group.max()) + 1 if len(member_group) else 0
-    stuck = np.zeros(n_groups, dtype=bool)
-    # Candidates in order of preference: non-zero first, smallest, breakdown rows, table order.
-    order = np.lexsort(
-        (member_cell, is_total[member_cell], values[member_cell], values[member_cell] == 0)
-    )
-    member_cell, member_group = member_cell[order], member_group[order]
-    while n_groups:
-        count = np.bincount(member_group, weights=hidden[member_cell], minlength=n_groups)
-        need = (count == 1) & ~stuck
-        if not need.any():
-            break
-        candidate = need[member_group] & ~hidden[member_cell]
-        groups, first = np.unique(member_group[candidate], return_index=True)
-        stuck |= need & ~np.isin(np.arange(n_groups), groups)
-        hidden[member_cell[candidate][first]] = True
-    _prune(member_cell, member_group, values, primary, hidden, n_groups)
-    return hidden, int(stuck.sum())
+#: A shift pattern: (row, sign) pairs. Adding ``t`` times the signs to the counts
+#: of these rows keeps every additive relation of the table true.
+_Pattern = list[tuple[int, int]]
 
 
-def _prune(
-    member_cell: np.ndarray,
-    member_group: np.ndarray,
-    values: np.ndarray,
-    primary: np.ndarray,
-    hidden: np.ndarray,
-    n_groups: int,
-) -> None:
-    """Show again (in place) every complementary cell the rule does not need.
+class _Layout:
+    """How the rows of a report table relate: units, categories, breakdowns, parents.
 
-    The complements are tried largest first (then last in the table first): a
-    cell is shown again when none of its groups holds exactly two hidden
-    cells, so that showing it leaves every group with none or at least two.
-    Afterwards each remaining complementary cell is needed: showing it alone
-    would leave a group with exactly one hidden cell.
+    A unit is one combination of :data:`_UNIT_KEY` (so one indicator and
+    period); a category is one combination of the other columns that name a
+    cell (breakdown and its categories). ``row[(unit, category)]`` is the row of
+    that cell; ``parent`` and ``children`` link units of consecutive levels
+    present in the table, as :meth:`Report.rollup` assigns them.
     """
-    extra = np.flatnonzero(hidden & ~primary)
-    if not len(extra) or not n_groups:
-        return
-    count = np.bincount(member_group, weights=hidden[member_cell], minlength=n_groups)
-    by_cell = np.argsort(member_cell, kind="stable")
-    cells_sorted = member_cell[by_cell]
-    starts = np.searchsorted(cells_sorted, extra, side="left")
-    ends = np.searchsorted(cells_sorted, extra, side="right")
-    for i in np.lexsort((-extra, -values[extra])):
-        groups = member_group[by_cell[starts[i] : ends[i]]]
-        if (count[groups] == 2).any():
-            continue
-        hidden[extra[i]] = False
-        count[groups] -= 1
+
+    def __init__(self, table: pd.DataFrame, hierarchies: Mapping[str, Any] | None) -> None:
+        n = len(table)
+        self.unit = _codes(table, list(_UNIT_KEY))
+        names = [
+            c
+            for c in table.columns
+            if c not in (*_UNIT_KEY, "numerator", "denominator", "value", "units_missing", "flags")
+        ]
+        self.category = _codes(table, names)
+        breakdown = table["breakdown"].to_numpy(dtype=object).astype(str)
+        multi = table["multi_response"].to_numpy(dtype=bool)
+        #: 0 overall row, 1 row of a single-response breakdown, 2 multi-response row
+        self.kind = np.where(breakdown == "total", 0, np.where(multi, 2, 1))
+        self.breakdown = breakdown
+        self.row: dict[tuple[int, int], int] = dict(
+            zip(zip(self.unit.tolist(), self.category.tolist(), strict=True), range(n), strict=True)
+        )
+        self.total: dict[int, int] = {}
+        self.parts: dict[int, dict[str, list[int]]] = {}
+        for i in range(n):
+            u, kind = int(self.unit[i]), int(self.kind[i])
+            if kind == 0:
+                self.total[u] = int(self.category[i])
+            elif kind == 1:
+                by = self.parts.setdefault(u, {})
+                by.setdefault(str(breakdown[i]), []).append(int(self.category[i]))
+        self.parent: dict[int, int] = {}
+        self.children: dict[int, list[int]] = {}
+        present = [lv for lv in LEVELS if lv in set(table["level"].astype(str))]
+        if len(present) < 2:
+            return
+        if hierarchies is None:
+            raise ValueError(
+                f"the table holds several levels ({', '.join(present)}): pass hierarchies= "
+                "(Report.hierarchies), or use suppress_levels(report, levels)"
+            )
+        units, first = np.unique(self.unit, return_index=True)
+        level = table["level"].to_numpy(dtype=object).astype(str)[first]
+        ident = table.loc[:, ["indicator_id", "period"]].astype(str).to_numpy(dtype=object)[first]
+        codes = table["unit_code"].to_numpy(dtype=object).astype(str)[first]
+        versions = table["division_version"].to_numpy(dtype=object).astype(str)[first]
+        key_of = {
+            (a, b, lv, code, ver): int(u)
+            for (a, b), lv, code, ver, u in zip(ident, level, codes, versions, units, strict=True)
+        }
+        for low, high in itertools.pairwise(present):
+            at_low = np.flatnonzero(level == low)
+            parent, version = _parents(table, first[at_low], low, high, hierarchies)
+            for j, p_code, p_ver in zip(at_low, parent, version, strict=True):
+                a, b = ident[j]
+                up = key_of.get((a, b, high, str(p_code), str(p_ver)))
+                if up is not None:
+                    self.parent[int(units[j])] = up
+                    self.children.setdefault(up, []).append(int(units[j]))
+
+
+class _Protection:
+    """Hide cells until every small count has a shift pattern (docs/disclosure.md).
+
+    For a small count ``x`` at row ``r``, a pattern is valid when every row in
+    it is hidden, it keeps every additive relation true, its sign at ``r`` is
+    ``+1``, every row with sign ``+1`` holds a count above 0 and every row
+    with sign ``-1`` a count of at least ``k + 1 - x``. Then adding
+    ``k - x`` times the signs gives counts that are all at least 1, satisfy
+    every published relation and put ``k`` at ``r``: a reader who knows every
+    published cell and that hidden cells are at least 1 cannot rule out that
+    the small count is ``k`` or more.
+    """
+
+    def __init__(
+        self, layout: _Layout, values: np.ndarray, exists: np.ndarray, hidden: np.ndarray, k: int
+    ) -> None:
+        self.layout, self.values, self.exists, self.hidden, self.k = (
+            layout,
+            values,
+            exists,
+            hidden,
+            k,
+        )
+        self.patterns: dict[int, _Pattern] = {}
+        self.unprotected = 0
+
+    # pattern pieces ---------------------------------------------------------------
+    def _fits(self, row: int | None, sign: int, need: float) -> bool:
+        if row is None or not self.exists[row]:
+            return False
+        return bool(self.values[row] > 0) if sign > 0 else bool(self.values[row] >= need)
+
+    def _unit_cells(
+        self, unit: int, sign: int, shape: tuple[tuple[int, int], ...], need: float
+    ) -> _Pattern | None:
+        out: _Pattern = []
+        for category, s in shape:
+            row = self.layout.row.get((unit, category))
+            if not self._fits(row, sign * s, need):
+                return None
+            out.append((int(row), sign * s))  # type: ignore[arg-type]
+        return out
+
+    def _new(self, cells: _Pattern) -> tuple[int, float]:
+        rows = [r for r, _ in cells if not self.hidden[r]]
+        return len(rows), float(self.values[rows].sum()) if rows else 0.0
+
+    def _down(
+        self, unit: int, sign: int, shape: tuple[tuple[int, int], ...], need: float
+    ) -> _Pattern | None:
+        """The unit's cells and a chain of one unit per lower level, same signs."""
+        cells = self._unit_cells(unit, sign, shape, need)
+        if cells is None:
+            return None
+        kids = self.layout.children.get(unit)
+        if not kids:
+            return cells
+        best: tuple[tuple[int, float], _Pattern] | None = None
+        for kid in kids:
+            below = self._down(kid, sign, shape, need)
+            if below is not None and (best is None or self._new(below) < best[0]):
+                best = (self._new(below), below)
+                if best[0][0] == 0:
+                    break
+        return None if best is None else cells + best[1]
+
+    def _up(self, unit: int, shape: tuple[tuple[int, int], ...], need: float) -> _Pattern | None:
+        """Cells of every ancestor, with sign +1, up to the highest level."""
+        out: _Pattern = []
+        parent = self.layout.parent.get(unit)
+        while parent is not None:
+            cells = self._unit_cells(parent, 1, shape, need)
+            if cells is None:
+                return None
+            out += cells
+            parent = self.layout.parent.get(parent)
+        return out
+
+    def _placements(
+        self, unit: int, shape: tuple[tuple[int, int], ...], need: float
+    ) -> Iterable[_Pattern]:
+        """Ways to place *shape* at *unit* so that relations across units stay true."""
+        own = self._down(unit, 1, shape, need)
+        if own is None:
+            return
+        parent = self.layout.parent.get(unit)
+        if parent is None:
+            yield own
+            return
+        for sibling in self.layout.children[parent]:
+            if sibling != unit:
+                other = self._down(sibling, -1, shape, need)
+                if other is not None:
+                    yield own + other
+        up = self._up(unit, shape, need)
+        if up is not None:
+            yield own + up
+
+    def _through_total(self, row: int) -> _Pattern | None:
+        """Shift the count with its unit's overall row and one row of every other
+        breakdown, in the unit, its ancestors and one unit per lower level: every
+        sign is +1, so the count has no upper bound."""
+        layout = self.layout
+        unit, category = int(layout.unit[row]), int(layout.category[row])
+        chain = [unit]
+        while layout.children.get(chain[-1]):
+            kids = [
+                kid
+                for kid in layout.children[chain[-1]]
+                if self._fits(layout.row.get((kid, category)), 1, 0)
+            ]
+            if not kids:
+                return None
+            kids.sort(key=lambda kid: (not self.hidden[layout.row[(kid, category)]],))
+            chain.append(kids[0])
+        bottom = chain[-1]
+        shape = [(category, 1)]
+        if int(layout.kind[row]) != 2:
+            if unit not in layout.total:
+                return None
+            if int(layout.kind[row]) == 1:
+                shape.append((layout.total[unit], 1))
+            for name, cats in layout.parts.get(unit, {}).items():
+                if int(layout.kind[row]) == 1 and name == str(layout.breakdown[row]):
+                    continue
+                usable = [c for c in cats if self._fits(layout.row.get((bottom, c)), 1, 0)]
+                if not usable:
+                    return None
+                usable.sort(
+                    key=lambda c: (
+                        not self.hidden[layout.row[(bottom, c)]],
+                        -self.values[layout.row[(bottom, c)]],
+                    )
+                )
+                shape.append((usable[0], 1))
+        fixed = tuple(shape)
+        out: _Pattern = []
+        for member in chain:
+            cells = self._unit_cells(member, 1, fixed, 0)
+            if cells is None:
+                return None
+            out += cells
+        up = self._up(unit, fixed, 0)
+        return None if up is None else out + up
+
+    def _candidates(self, row: int) -> Iterable[_Pattern]:
+        layout = self.layout
+        unit, category = int(layout.unit[row]), int(layout.category[row])
+        need = self.k + 1 - float(self.values[row])
+        kind = int(layout.kind[row])
+        if kind == 1:
+            for other in layout.parts[unit][str(layout.breakdown[row])]:
+                if other != category:
+                    yield from self._placements(unit, ((category, 1), (other, -1)), need)
+        elif kind == 2:
+            yield from self._placements(unit, ((category, 1),), need)
+        if kind != 2 and unit in layout.total:
+            yield from self._with_total(row, need)
+        through = self._through_total(row)
+        if through is not None:
+            yield through
+
+    def _with_total(self, row: int, need: float) -> Iterable[_Pattern]:
+        """The count with its unit's overall row and one row of every other breakdown,
+        balanced by a sibling unit (up to two choices of row per breakdown)."""
+        layout = self.layout
+        unit, category = int(layout.unit[row]), int(layout.category[row])
+        parent = layout.parent.get(unit)
+        if parent is None:
+            return
+        choices: list[list[int]] = []
+        for name, cats in layout.parts.get(unit, {}).items():
+            if int(layout.kind[row]) == 1 and name == str(layout.breakdown[row]):
+                continue
+            usable = [c for c in cats if self._fits(layout.row.get((unit, c)), 1, 0)]
+            usable.sort(
+                key=lambda c: (
+                    not self.hidden[layout.row[(unit, c)]],
+                    -self.values[layout.row[(unit, c)]],
+                )
+            )
+            if not usable:
+                return
+            choices.append(usable[:2])
+        base = [(category, 1)]
+        if int(layout.kind[row]) == 1:
+            base.append((layout.total[unit], 1))
+        for parts in itertools.product(*choices):
+            shape = (*base, *((c, 1) for c in parts))
+            own = self._down(unit, 1, shape, need)
+            if own is None:
+                continue
+            for sibling in layout.children[parent]:
+                if sibling != unit:
+                    other = self._down(sibling, -1, shape, need)
+                    if other is not None:
+                        yield own + other
+
+    def protect(self, row: int) -> None:
+        """Give the small count at *row* a valid pattern, hiding the fewest cells."""
+        best: tuple[tuple[int, float], _Pattern] | None = None
+        for pattern in self._candidates(row):
+            cost = self._new(pattern)
+            if best is None or cost < best[0]:
+                best = (cost, pattern)
+                if cost[0] == 0:
+                    break
+        if best is None:
+            self.unprotected += 1
+            return
+        self.patterns[row] = best[1]
+        for r, _ in best[1]:
+            self.hidden[r] = True
+
+
+def _solve(
+    layout: _Layout, values: np.ndarray, exists: np.ndarray, primary: np.ndarray, k: int
+) -> tuple[np.ndarray, dict[int, _Pattern], int]:
+    """Hidden cells of one count (numerator or denominator), the patterns, and how
+    many small counts got none."""
+    protection = _Protection(layout, values, exists, primary.copy(), k)
+    for row in np.flatnonzero(primary):
+        protection.protect(int(row))
+    return protection.hidden, protection.patterns, protection.unprotected
+
+
+def _patterns(
+    table: pd.DataFrame, k: int = DEFAULT_K, hierarchies: Mapping[str, Any] | None = None
+) -> dict[tuple[str, int], _Pattern]:
+    """The shift pattern of every small count, keyed by (count column, row).
+
+    For tests and audits: the proof of :func:`suppress` in checkable form.
+    """
+    return _suppress_table(table, _check_k(k), hierarchies)[2]
 
 
 def _suppress_table(
     table: pd.DataFrame, k: int, hierarchies: Mapping[str, Any] | None
-) -> tuple[pd.DataFrame, dict[str, int]]:
+) -> tuple[pd.DataFrame, dict[str, int], dict[tuple[str, int], _Pattern]]:
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
         raise ValueError(
@@ -302,52 +495,38 @@ def _suppress_table(
     flags = table["flags"].astype(str) if "flags" in table.columns else None
     if flags is not None and flags.str.contains(r"(?:^|,)suppressed(?:,|$)", regex=True).any():
         raise ValueError("the table is already suppressed; suppress the original report")
-    n = len(table)
+    layout = _Layout(table, hierarchies)
     num = table["numerator"].to_numpy(dtype=np.float64)
     den = table["denominator"].to_numpy(dtype=np.float64)
     num_count, has_den, den_children = _indicator_facts(table["indicator_id"].to_numpy())
-    # Cells 0..n-1 are numerators, n..2n-1 denominators.
-    values = np.concatenate([num, den])
-    exists = np.concatenate([~np.isnan(num), has_den & ~np.isnan(den)])
-    counted = np.concatenate([num_count, den_children])
-    primary = exists & counted & (values > 0) & (values < k)
-    is_total = np.tile(table["breakdown"].to_numpy(dtype=object) == "total", 2)
+    patterns: dict[tuple[str, int], _Pattern] = {}
+    hidden_by: dict[str, np.ndarray] = {}
+    counts = {"primary": 0, "complementary": 0, "unprotected": 0}
+    for column, values, exists, counted in (
+        ("numerator", num, ~np.isnan(num), num_count),
+        ("denominator", den, has_den & ~np.isnan(den), den_children),
+    ):
+        primary = exists & counted & (values > 0) & (values < k)
+        safe = np.where(np.isnan(values), 0.0, values)
+        hidden, found, unprotected = _solve(layout, safe, exists, primary, k)
+        hidden_by[column] = hidden
+        patterns.update({(column, row): cells for row, cells in found.items()})
+        counts["primary"] += int(primary.sum())
+        counts["complementary"] += int((hidden & ~primary).sum())
+        counts["unprotected"] += unprotected
 
-    rows_a, groups_a = _within_unit(table)
-    rows_b, groups_b = _across_units(table, hierarchies)
-    offset = int(groups_a.max()) + 1 if len(groups_a) else 0
-    rows = np.concatenate([rows_a, rows_b])
-    groups = np.concatenate([groups_a, groups_b + offset])
-    n_groups = int(groups.max()) + 1 if len(groups) else 0
-    member_cell = np.concatenate([rows, rows + n])
-    member_group = np.concatenate([groups, groups + n_groups])
-    keep = exists[member_cell]
-    member_cell, member_group = member_cell[keep], member_group[keep]
-    if len(member_group):
-        _, member_group = np.unique(member_group, return_inverse=True)
-
-    safe_values = np.where(np.isnan(values), 0.0, values)
-    hidden, stuck = _solve(member_cell, member_group, safe_values, primary, is_total)
-
-    num_hidden, den_hidden = hidden[:n], hidden[n:]
-    row_hidden = num_hidden | den_hidden
-    row_primary = primary[:n] | primary[n:]
+    row_hidden = hidden_by["numerator"] | hidden_by["denominator"]
     out = table.copy()
-    out["numerator"] = np.where(num_hidden, np.nan, num)
-    out["denominator"] = np.where(den_hidden, np.nan, den)
+    out["numerator"] = np.where(hidden_by["numerator"], np.nan, num)
+    out["denominator"] = np.where(hidden_by["denominator"], np.nan, den)
     out["value"] = np.where(row_hidden, np.nan, table["value"].to_numpy(dtype=np.float64))
-    added = np.where(
-        row_hidden, np.where(row_primary, "suppressed", "suppressed,complementary"), ""
-    ).astype(object)
+    # One flag for small counts and their complements alike: telling them apart
+    # would give a reader bounds (small: 1..k-1, complement: k or more).
+    added = np.where(row_hidden, "suppressed", "").astype(object)
     base = (flags if flags is not None else pd.Series("", index=table.index)).to_numpy(dtype=object)
     joined = np.where((base != "") & (added != ""), base + ",", base) + added
     out["flags"] = pd.Series(joined.astype(object), index=table.index, dtype="str")
-    result = {
-        "primary": int(primary.sum()),
-        "complementary": int((hidden & ~primary).sum()),
-        "unprotected": stuck,
-    }
-    return out, result
+    return out, counts, patterns
 
 
 def _check_k(k: object) -> int:
@@ -357,12 +536,12 @@ def _check_k(k: object) -> int:
 
 
 def _note(k: int, counts: Mapping[str, int]) -> str:
+    hidden = counts["primary"] + counts["complementary"]
     return (
-        f"{NOTE_PREFIX} các số đếm từ 1 đến {k - 1} đã được che "
-        f"({counts['primary']:,} ô), cùng {counts['complementary']:,} ô khác để không "
-        f"suy ra được chúng / Published figures: counts from 1 to {k - 1} are suppressed "
-        f"({counts['primary']:,} cells), with {counts['complementary']:,} further cells so "
-        "that they cannot be recovered"
+        f"{NOTE_PREFIX} các số đếm từ 1 đến {k - 1} đã được che, cùng các ô khác để không "
+        f"suy ra được chúng, kể cả trong một khoảng nhỏ ({hidden:,} ô bị che) / Published "
+        f"figures: counts from 1 to {k - 1} are suppressed, with further cells so that none "
+        f"can be recovered or narrowed to small values ({hidden:,} cells hidden)"
     )
 
 
@@ -397,9 +576,8 @@ def suppress(
     -------
     Report or pandas.DataFrame
         The same type as *obj*: hidden counts and their values are NaN and
-        their rows carry the flag ``suppressed`` (and ``complementary`` when
-        none of the row's hidden counts is small itself). A report also gets
-        a note saying so.
+        their rows carry the flag ``suppressed`` (small counts and the cells
+        hidden to protect them alike). A report also gets a note saying so.
 
     Raises
     ------
@@ -426,7 +604,7 @@ def suppress(
 
     k = _check_k(k)
     if isinstance(obj, Report):
-        table, counts = _suppress_table(obj.table, k, hierarchies or obj.hierarchies)
+        table, counts, _ = _suppress_table(obj.table, k, hierarchies or obj.hierarchies)
         return replace(obj, table=table).with_notes(_note(k, counts))
     if isinstance(obj, pd.DataFrame):
         return _suppress_table(obj, k, hierarchies)[0]
@@ -463,10 +641,14 @@ def suppress_levels(
     >>> from chitieu.report import report
     >>> rep = report(tiny_submission(), period="2024", indicators=["child_population"])
     >>> out = suppress_levels(rep, ["commune", "province"], k=4)
-    >>> out["province"].totals()["numerator"].tolist()
-    [6.0]
     >>> out["commune"].totals()["numerator"].tolist()
     [nan, nan]
+
+    Every count of the two communes of the tiny example is below 4, so no
+    commune can balance the other by 4 or more: the province is hidden too.
+
+    >>> out["province"].totals()["numerator"].tolist()
+    [nan]
     """
     k = _check_k(k)
     wanted = list(dict.fromkeys(levels))
@@ -478,7 +660,7 @@ def suppress_levels(
         raise ValueError(f"unknown level(s) {', '.join(unknown)}; levels: {', '.join(LEVELS)}")
     reports = {lv: report.rollup(lv) for lv in ordered}
     combined = pd.concat([r.table for r in reports.values()], ignore_index=True)
-    table, counts = _suppress_table(combined, k, report.hierarchies)
+    table, counts, _ = _suppress_table(combined, k, report.hierarchies)
     out: dict[str, Report] = {}
     start = 0
     for lv, rep in reports.items():
@@ -489,22 +671,18 @@ def suppress_levels(
 
 
 def summary(obj: Report | pd.DataFrame) -> dict[str, int]:
-    """How many rows of a suppressed report are hidden, as primary or complementary.
+    """How many rows of a suppressed report are hidden.
+
+    Small counts and the cells hidden to protect them carry the same flag,
+    ``suppressed``: a published table does not tell them apart (that would
+    tell a reader that one is below ``k`` and the other not).
 
     >>> import pandas as pd
-    >>> summary(pd.DataFrame({"flags": ["suppressed", "", "suppressed,complementary"]}))
-    {'rows': 3, 'suppressed': 2, 'primary': 1, 'complementary': 1}
+    >>> summary(pd.DataFrame({"flags": ["suppressed", "", "suppressed"]}))
+    {'rows': 3, 'suppressed': 2}
     """
     table = obj if isinstance(obj, pd.DataFrame) else obj.table
-    flags = table["flags"].astype(str).str.split(",")
-    hidden = flags.map(lambda f: "suppressed" in f).to_numpy(dtype=bool)
-    compl = flags.map(lambda f: "complementary" in f).to_numpy(dtype=bool)
-    return {
-        "rows": len(table),
-        "suppressed": int(hidden.sum()),
-        "primary": int((hidden & ~compl).sum()),
-        "complementary": int(compl.sum()),
-    }
+    return {"rows": len(table), "suppressed": int(_flag_mask(table, "suppressed").sum())}
 
 
 _THRESHOLD_NOTE = re.compile(re.escape(NOTE_PREFIX) + r" các số đếm từ 1 đến (\d+)")
@@ -611,15 +789,12 @@ def disclosure_metadata(obj: Report) -> dict[str, Any]:
     (True, 3, True, 'x')
     """
     cells = hidden_cells(obj.table)
-    counts = summary(obj) if len(obj.table) else {"primary": 0, "complementary": 0}
     return {
         "suppressed": is_suppressed(obj),
         "k": threshold(obj),
         "cells_hidden": int(cells["numerator"].sum() + cells["denominator"].sum()),
         "rows_hidden": int(_flag_mask(obj.table, "suppressed").sum()),
-        "rows_primary": int(counts["primary"]),
-        "rows_complementary": int(counts["complementary"]),
-        "hidden_cells_are": "null, with the flag suppressed (and complementary)",
+        "hidden_cells_are": "null, with the flag suppressed",
         "symbols": {name: symbol for name, (symbol, _) in SYMBOLS.items()},
         "legend": {name: {"vi": vi, "en": en} for name, (_, (vi, en)) in SYMBOLS.items()},
     }

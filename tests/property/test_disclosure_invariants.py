@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chitieu import synth
-from chitieu.disclosure import suppress, suppress_levels
+from chitieu.disclosure import _patterns, suppress, suppress_levels
 from chitieu.report import TOTAL, Report, report
 
 INDICATORS = [
@@ -258,39 +258,57 @@ def test_no_hidden_cell_is_determined_by_the_published_table(
 
 
 @given(data=hierarchical_tables(), k=st.integers(2, 6))
-def test_every_complementary_cell_is_needed(
+def test_every_small_count_has_a_valid_shift_pattern(
     data: tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]], k: int
 ) -> None:
-    """Minimality the method guarantees: showing any one complementary cell again
-    leaves a relation with exactly one hidden cell, which that relation then reveals
-    (irredundant for the rule; not the fewest cells possible)."""
+    """The certificate behind the guarantee, checked against the relations built here:
+    each small count's pattern lies in hidden cells, keeps every relation (A d = 0),
+    has +1 at the count, counts above 0 where it adds and at least k + 1 - x where it
+    takes away; and every complementary cell lies on some small count's pattern, so
+    none is hidden for nothing."""
     table, tree, levels = data
     a = relations(table, tree, levels)
+    hierarchies = None if len(levels) == 1 else {"2008": tree}
     published = _suppress_tree(table, tree, levels, k)
+    patterns = _patterns(table, k=k, hierarchies=hierarchies)
+    x = table["numerator"].to_numpy()
     hidden = published["numerator"].isna().to_numpy()
-    complementary = published["flags"].str.contains("complementary").to_numpy()
-    for cell in np.flatnonzero(complementary):
-        fewer = hidden.copy()
-        fewer[cell] = False
-        members = a != 0
-        single = members[:, cell] & (members[:, fewer].sum(axis=1) == 1)
-        assert single.any(), f"complementary cell {cell} is not needed by any relation"
-        assert determined(a, fewer).any()
+    primary = (x >= 1) & (x <= k - 1)
+    assert {row for column, row in patterns if column == "numerator"} == set(
+        np.flatnonzero(primary)
+    )
+    used = np.zeros(len(table), dtype=bool)
+    for (column, row), cells in patterns.items():
+        assert column == "numerator"
+        d = np.zeros(len(table))
+        for cell, sign in cells:
+            d[cell] = sign
+        assert d[row] == 1
+        np.testing.assert_allclose(a @ d, 0)
+        assert hidden[d != 0].all()
+        assert (x[d > 0] > 0).all()
+        assert (x[d < 0] >= k + 1 - x[row]).all()
+        used |= d != 0
+    assert not (hidden & ~primary & ~used).any()
 
 
 @given(data=hierarchical_tables(), k=st.integers(2, 6))
-def test_hidden_counts_keep_a_range_over_non_negative_counts(
+def test_small_counts_keep_a_wide_range_under_what_a_reader_knows(
     data: tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]], k: int
 ) -> None:
-    """Over non-negative counts the published table leaves each small hidden count a
-    range of values (its minimum and maximum by linear programming differ)."""
+    """A reader knows every published cell, every relation, that hidden cells are at
+    least 1 (zeros are shown) and nothing else (one flag for every hidden cell). For
+    each small hidden count, the largest value consistent with all that is k or more,
+    and above the smallest (linear programming over the hidden cells)."""
     optimize = pytest.importorskip("scipy.optimize")
     table, tree, levels = data
     a = relations(table, tree, levels)
     published = _suppress_tree(table, tree, levels, k)
+    assert set(published["flags"]) <= {"", "suppressed"}
     hidden = published["numerator"].isna().to_numpy()
-    primary = hidden & ~published["flags"].str.contains("complementary").to_numpy()
     x = table["numerator"].to_numpy()
+    assert (x[hidden] >= 1).all()  # zeros are never hidden: the reader's bound is true
+    primary = hidden & (x <= k - 1)
     cells = np.flatnonzero(hidden)
     b = -a[:, ~hidden] @ x[~hidden]
     for j, cell in enumerate(cells):
@@ -298,7 +316,31 @@ def test_hidden_counts_keep_a_range_over_non_negative_counts(
             continue
         c = np.zeros(len(cells))
         c[j] = 1.0
-        low = optimize.linprog(c, A_eq=a[:, cells], b_eq=b, bounds=(0, None), method="highs")
-        high = optimize.linprog(-c, A_eq=a[:, cells], b_eq=b, bounds=(0, None), method="highs")
-        assert low.status == 0 and high.status == 0
-        assert -high.fun - low.fun > 0.5, (cell, low.fun, -high.fun)
+        low = optimize.linprog(c, A_eq=a[:, cells], b_eq=b, bounds=(1, None), method="highs")
+        high = optimize.linprog(-c, A_eq=a[:, cells], b_eq=b, bounds=(1, None), method="highs")
+        assert low.status == 0, low.message
+        assert high.status in (0, 3), high.message  # 3: no upper bound at all
+        top = np.inf if high.status == 3 else -high.fun
+        assert top >= k - 1e-7, (cell, x[cell], low.fun, top)
+        assert top > low.fun + 0.5, (cell, low.fun, top)
+
+
+@given(data=hierarchical_tables(), k=st.integers(2, 6))
+def test_every_hidden_part_could_be_k_or_more_in_each_relation(
+    data: tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]], k: int
+) -> None:
+    """In every relation whose whole is published, n hidden parts each at least 1 leave
+    a part at most S - (n - 1), S their sum: that bound is k or more for every part."""
+    table, tree, levels = data
+    a = relations(table, tree, levels)
+    published = _suppress_tree(table, tree, levels, k)
+    hidden = published["numerator"].isna().to_numpy()
+    x = table["numerator"].to_numpy()
+    for equation in a:
+        whole = np.flatnonzero(equation > 0)
+        parts = np.flatnonzero(equation < 0)
+        n = int(hidden[parts].sum())
+        if hidden[whole].any() or n == 0:
+            continue
+        assert n >= 2
+        assert x[parts][hidden[parts]].sum() - (n - 1) >= k

@@ -75,7 +75,8 @@ def test_single_small_cell_gets_the_smallest_non_zero_complement() -> None:
     )
     out = suppress(t, k=5)
     assert counts(out) == [20, None, 9, None, 0, 20]  # 8 is smaller than 9
-    assert out["flags"].tolist() == ["", "suppressed", "", "suppressed,complementary", "", ""]
+    # one flag for the small count and its complement: a reader cannot tell them apart
+    assert out["flags"].tolist() == ["", "suppressed", "", "suppressed", "", ""]
     assert np.isnan(out["value"].iloc[3]) and out["value"].iloc[2] == 9
 
 
@@ -189,10 +190,11 @@ def two_levels() -> pd.DataFrame:
 def test_units_under_a_parent_are_protected_and_the_rule_cascades() -> None:
     out = suppress(two_levels(), hierarchies=hierarchies())
     # 00001: all small (3, 1, 2). Each is alone in its group of communes under 01,
-    # so the smaller other commune's cell goes too (00002: 10, 5, 5, not 01's 13, 6, 7).
+    # so the other commune's cells go too (00002: 10, 5, 5, not 01's 13, 6, 7): the 1
+    # could then be 5 (00001: 7 = 5 + 2, 00002: 6 = 1 + 5), and the province is shown.
     assert counts(out) == [None, None, None, None, None, None, 13, 6, 7]
     flags = out["flags"].tolist()
-    assert flags[3:6] == ["suppressed,complementary"] * 3
+    assert flags == ["suppressed"] * 6 + [""] * 3
     with pytest.raises(ValueError, match="several levels"):
         suppress(two_levels())
 
@@ -232,7 +234,18 @@ def test_suppress_levels_returns_one_protected_report_per_level() -> None:
     out = suppress_levels(rep, ["province", "commune"], k=4)
     assert list(out) == ["commune", "province"]
     assert out["commune"].totals()["numerator"].isna().all()  # 3 and 3: both small
-    assert out["province"].totals()["numerator"].tolist() == [6.0]
+    # every count of the two communes is below 4, so no commune can balance another
+    # by 4 or more: the province figures are hidden with them
+    assert out["province"].totals()["numerator"].isna().all()
+    larger = report(
+        synth.generate(n_children=400, n_communes=2, seed=3),
+        period="2024",
+        indicators=["child_population"],
+    )
+    both = suppress_levels(larger, ["province", "commune"], k=4)
+    assert both["province"].totals()["numerator"].tolist() == (
+        larger.rollup("province").totals()["numerator"].tolist()
+    )
     with pytest.raises(ValueError, match="unknown level"):
         suppress_levels(rep, ["village"])
 
@@ -320,3 +333,82 @@ def test_disclosure_metadata_counts_what_is_hidden() -> None:
     assert len(set(meta["symbols"].values())) == len(SYMBOLS)  # distinct symbols
     assert disclosure_metadata(rep)["suppressed"] is False
     assert disclosure_metadata(rep)["cells_hidden"] == 0
+
+
+def test_zeros_shown_do_not_pin_two_small_hidden_counts() -> None:
+    # total 7 shown, Nam 1 and Nữ 1 small, Không rõ 5: hiding Nam and Nữ alone
+    # gives Nam + Nữ = 2, both at least 1 (zeros are shown), so both 1.
+    t = table(
+        [
+            {"numerator": 7},
+            {"breakdown": "sex", "sex": "M", "numerator": 1},
+            {"breakdown": "sex", "sex": "F", "numerator": 1},
+            {"breakdown": "sex", "sex": "U", "numerator": 5},
+        ],
+        dims=("sex",),
+    )
+    out = suppress(t, k=5)
+    assert counts(out) == [7, None, None, None]
+    hidden_sum = 7 - sum(v for v in counts(out)[1:] if v is not None)
+    n_hidden = sum(v is None for v in counts(out)[1:])
+    assert hidden_sum - (n_hidden - 1) >= 5  # Nam could be 5 (Nữ 1, Không rõ 1)
+
+
+def test_flags_do_not_tell_small_counts_from_complements() -> None:
+    # k = 5, total 6, Nam 1, Nữ 5, Không rõ 0: with a flag "complementary" on Nữ a
+    # reader would know Nữ >= 5 and Nam <= 4, so Nam = 1 and Nữ = 5.
+    t = table(
+        [
+            {"numerator": 6},
+            {"breakdown": "sex", "sex": "M", "numerator": 1},
+            {"breakdown": "sex", "sex": "F", "numerator": 5},
+            {"breakdown": "sex", "sex": "U", "numerator": 0},
+        ],
+        dims=("sex",),
+    )
+    out = suppress(t, k=5)
+    assert counts(out) == [6, None, None, 0]
+    assert out["flags"].tolist() == ["", "suppressed", "suppressed", ""]
+    assert "complementary" not in ",".join(out["flags"])
+    assert summary(out) == {"rows": 4, "suppressed": 2}
+    # Nam + Nữ = 6, each at least 1: Nam anywhere in 1..5, so it could be 5
+    assert 6 - 1 >= 5
+
+
+def test_complement_must_be_large_enough_to_move_the_small_count() -> None:
+    # Nam 1 needs a partner of at least k + 1 - 1 = 5 to be shifted up to 5: Không rõ 2
+    # (small itself) is too small (Nam + Không rõ = 3 would give Nam <= 2), so Nữ 12
+    # is hidden too.
+    t = table(
+        [
+            {"numerator": 15},
+            {"breakdown": "sex", "sex": "M", "numerator": 1},
+            {"breakdown": "sex", "sex": "F", "numerator": 12},
+            {"breakdown": "sex", "sex": "U", "numerator": 2},
+        ],
+        dims=("sex",),
+    )
+    out = suppress(t, k=5)
+    assert counts(out) == [15, None, None, None]
+    # the hidden parts sum to 15 - 0 = 15 over 3 cells: each could be up to 13
+
+
+def test_every_small_count_gets_a_pattern_that_shifts_it_to_k() -> None:
+    from chitieu.disclosure import _patterns
+
+    t = two_levels()
+    found = _patterns(t, k=5, hierarchies=hierarchies())
+    x = t["numerator"].to_numpy()
+    assert {row for _, row in found} == {0, 1, 2}  # 3, 1, 2 of commune 00001
+    out = suppress(t, hierarchies=hierarchies())
+    for (_, row), cells in found.items():
+        shifted = x.copy()
+        for cell, sign in cells:
+            shifted[cell] += (5 - x[row]) * sign
+        assert shifted[row] == 5 and (shifted[[c for c, _ in cells]] >= 1).all()
+        # the shifted table agrees with everything published
+        shown = ~out["numerator"].isna().to_numpy()
+        assert (shifted[shown] == x[shown]).all()
+        assert shifted[0] == shifted[1] + shifted[2] and shifted[3] == shifted[4] + shifted[5]
+        assert shifted[6] == shifted[0] + shifted[3] and shifted[7] == shifted[1] + shifted[4]
+        assert shifted[8] == shifted[2] + shifted[5]
