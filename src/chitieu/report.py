@@ -863,9 +863,11 @@ def report(
             data = read_submission(data)
         elif engine == "memory":
             engine = "partitions"
+    if not isinstance(data, Submission | str | Path):
+        raise TypeError(
+            f"data must be a chitieu Submission or a path, found {type(data).__name__}"
+        )
     if engine != "memory" or not isinstance(data, Submission):
-        if not isinstance(data, Submission | str | Path):
-            raise TypeError(f"data must be a chitieu Submission, found {type(data).__name__}")
         return _report_by_parts(
             data,
             engine=engine,

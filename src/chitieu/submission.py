@@ -45,6 +45,12 @@ class ValidationSummary:
     rows_left_out: Mapping[str, int] = field(default_factory=dict)
     #: Rows of each table before anything was left out.
     rows_read: Mapping[str, int] = field(default_factory=dict)
+    #: Problems found per ``(code, table)``.
+    problems: Mapping[tuple[str, str], int] = field(default_factory=dict)
+
+    def found(self, code: str, table: str) -> bool:
+        """Whether validation found problem *code* in *table*."""
+        return self.problems.get((code, table), 0) > 0
 
     @property
     def n_left_out(self) -> int:

@@ -431,7 +431,9 @@ def test_age_bands_are_passed_to_the_indicators() -> None:
 
 def test_bad_arguments_are_clear() -> None:
     with pytest.raises(TypeError, match="Submission"):
-        report("not data", period="2024")  # type: ignore[arg-type]
+        report(42, period="2024")  # type: ignore[arg-type]
+    with pytest.raises(chitieu.ReadError, match="no such file"):
+        report("not data", period="2024")  # a path: read, or refused with a code
     with pytest.raises(ValueError, match="level must be one of"):
         report(tiny_submission(), period="2024", level="ward")
     with pytest.raises(chitieu.PeriodError):

@@ -238,8 +238,11 @@ class Register:
     def __init__(self, ctx: Context) -> None:
         children = ctx.data.children
         ids = children["child_id"].astype("str")
-        arrow_ids = _arrow_text(ids)
-        if len(pc.unique(arrow_ids)) != len(arrow_ids):
+        # Validation flags a repeated or missing id as an error and the rows with errors
+        # are left out, so validated data have unique ids: only unvalidated data are checked.
+        known_unique = ctx.data.validation_summary is not None
+        arrow_ids = None if known_unique else _arrow_text(ids)
+        if arrow_ids is not None and len(pc.unique(arrow_ids)) != len(arrow_ids):
             first = ~ids.duplicated(keep="first").to_numpy()
             children = children.loc[first]
             ids = ids.loc[first]

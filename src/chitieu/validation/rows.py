@@ -34,5 +34,12 @@ def drop_invalid(
         n_warnings=report.n_warnings,
         rows_left_out={t: n for t, n in dropped.items() if n},
         rows_read={t: len(f) for t, f in submission.tables()},
+        problems={
+            (str(c), str(t)): int(n)
+            for c, t, n in zip(
+                report.counts["code"], report.counts["table"].fillna(""), report.counts["count"],
+                strict=True,
+            )
+        },
     )
     return submission.replace(**frames, validation_summary=summary), dropped
