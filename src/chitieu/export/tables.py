@@ -20,8 +20,8 @@ any of them back with the table's dtypes.
   hidden, the symbols of the human formats).
 
 In a suppressed report the hidden numerator, denominator and value are empty
-(null) in all three formats, with the flags ``suppressed`` (and
-``complementary``) on the row; the hidden counts are not in the file.
+(null) in all three formats, with the flag ``suppressed`` on the row (small
+counts and complements alike); the hidden counts are not in the file.
 
 A file that cannot be written raises :class:`chitieu.errors.WriteError`
 (code ``cannot-write-output``) naming the path.
