@@ -1,0 +1,456 @@
+"""Building a report: every indicator for every commune, in memory or part by part."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from chitieu.errors import DataNotAvailableError
+from chitieu.inbound import Validation
+from chitieu.periods import PeriodLike, parse_periods
+from chitieu.report.model import Report
+from chitieu.report.provenance import _combined_hash, input_hash
+from chitieu.report.table import (
+    _BASE,
+    SMALL_COUNT,
+    TOTAL,
+    _breakdown_rank,
+    _dimension_order,
+    _finish_table,
+    _order,
+)
+from chitieu.submission import Submission
+from chitieu.units import (
+    UNKNOWN_UNIT,
+    DivisionVersionError,
+    check_level,
+    hierarchy,
+    unit_names,
+)
+
+
+# -- periods and indicators ---------------------------------------------------
+def _select(indicators: Sequence[str] | None) -> list[str]:
+    from chitieu.indicators import get_indicator, list_indicators
+
+    if indicators is None:
+        return list_indicators()["id"].tolist()
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    ids = [get_indicator(i).id for i in indicators]
+    if len(set(ids)) != len(ids):
+        raise ValueError("an indicator is repeated in indicators=")
+    return ids
+
+
+# -- assembling the commune table ---------------------------------------------
+def _commune_pieces(
+    ctx: Any, meta: Any, label: str, age_bands: Sequence[int] | None
+) -> list[pd.DataFrame]:
+    if "commune" not in meta.dimensions:
+        raise DataNotAvailableError(
+            f"indicator {meta.id!r} cannot be attributed to communes, so it has no place "
+            "in a report by unit"
+        )
+    options: dict[str, Any] = {}
+    if age_bands is not None and "age_bands" in meta.options:
+        options["age_bands"] = age_bands
+    breakdowns: list[str | None] = [None, *(d for d in meta.dimensions if d != "commune")]
+    pieces = []
+    for rank, dim in enumerate(breakdowns):
+        by = ("commune",) if dim is None else ("commune", dim)
+        part = ctx.compute(meta.id, by=by, **options)
+        n = len(part)
+        columns: dict[str, Any] = {
+            "indicator_id": np.full(n, meta.id, dtype=object),
+            "period": np.full(n, label, dtype=object),
+            "unit_code": part["unit_code"].to_numpy(dtype=object),
+            "division_version": part["division_version"].to_numpy(dtype=object),
+            "breakdown": np.full(n, TOTAL if dim is None else dim, dtype=object),
+            "_rank": np.full(n, rank, dtype=np.int64),
+            "multi_response": np.full(n, dim in meta.multi_response, dtype=bool),
+            "numerator": part["numerator"].to_numpy(dtype=np.float64),
+            "denominator": part["denominator"].to_numpy(dtype=np.float64),
+        }
+        if dim is not None:
+            columns[dim] = part[dim].to_numpy(dtype=object)
+        if "units_missing" in part:
+            columns["units_missing"] = part["units_missing"].to_numpy(dtype=np.float64)
+        pieces.append(pd.DataFrame(columns))
+    return pieces
+
+
+def report(
+    data: Submission | str | Path,
+    *,
+    period: PeriodLike | Sequence[PeriodLike],
+    level: str = "commune",
+    indicators: Sequence[str] | None = None,
+    age_bands: Sequence[int] | None = None,
+    extra: Mapping[str, pd.DataFrame] | None = None,
+    small_count: int = SMALL_COUNT,
+    validation: Validation = "drop",
+    engine: Engine = "memory",
+    partition_by: str = "province",
+) -> Report:
+    """Compute indicators for every commune, then roll up to *level*.
+
+    Parameters
+    ----------
+    data
+        The submission (one or many communes).
+    period
+        A period (``"2024"``, ``"2024-H1"``, a :class:`~chitieu.periods.Period`,
+        ...) or a list of periods.
+    level
+        ``commune`` (default), ``district``, ``province`` or ``national``.
+    indicators
+        Indicator ids; ``None`` for every indicator of the registry.
+        Indicators that need data the input lacks (an extra table, or a table
+        the submission does not have) are listed in :attr:`Report.skipped`
+        with the reason, never shown as zeros.
+    age_bands
+        Lower bounds of the age groups (default
+        :data:`chitieu.indicators.stock.DEFAULT_AGE_BANDS`).
+    extra
+        Extra tables for the externally sourced indicators (see
+        :mod:`chitieu.indicators.external`).
+    small_count
+        Numerators from 1 to ``small_count - 1`` are flagged ``small_count``.
+    validation
+        ``"drop"`` (default): validate on the way in (once, cached on the
+        submission), leave out the rows with errors with an
+        :class:`~chitieu.errors.InvalidDataWarning`; ``"refuse"``: raise
+        :class:`~chitieu.errors.InvalidDataError` on data with errors;
+        ``"skip"``: use the data as given. What was found and left out is in
+        :attr:`Report.notes` and :meth:`Report.metadata` (``basis``).
+    engine
+        Where the indicators are computed; every engine gives the same table.
+        ``"memory"`` (default): the whole submission at once.
+        ``"partitions"``: part by part (:func:`chitieu.partitions.split` by
+        *partition_by*, or the partition folders of *data* when it is a path
+        written by :func:`chitieu.partitions.write_partitioned`), one at a
+        time, then :func:`combine`; memory is bounded by the largest part.
+        ``"dask"``: the same parts as Dask tasks (``pip install
+        'chitieu[dask]'``), on the active ``dask.distributed`` client if there
+        is one, else Dask's local scheduler; from a path, each task reads its
+        own partition.
+    partition_by
+        ``province`` (default), ``district`` or ``commune``: the parts of the
+        ``partitions`` and ``dask`` engines for an in-memory submission.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> from chitieu.indicators.examples import tiny_submission
+    >>> rep = report(tiny_submission(), period="2024", level="province")
+    >>> rep.get("child_population", by="total")[["unit_code", "value"]]
+      unit_code  value
+    0        01    6.0
+    >>> "full_immunisation_under1" in set(rep.skipped["indicator_id"])
+    True
+    """
+    from chitieu import __version__
+    from chitieu.compute import Context
+    from chitieu.coverage import basis, basis_notes
+    from chitieu.inbound import prepare
+    from chitieu.indicators import get_indicator, list_indicators
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, found {engine!r}")
+    if isinstance(data, str | Path):
+        from chitieu.partitions import is_partitioned
+
+        if not is_partitioned(data):
+            from chitieu.io.read import read_submission
+
+            data = read_submission(data)
+        elif engine == "memory":
+            engine = "partitions"
+    if not isinstance(data, Submission | str | Path):
+        raise TypeError(
+            f"data must be a chitieu Submission or a path, found {type(data).__name__}"
+        )
+    if engine != "memory" or not isinstance(data, Submission):
+        return _report_by_parts(
+            data,
+            engine=engine,
+            partition_by=partition_by,
+            level=level,
+            options={
+                "period": period,
+                "indicators": indicators,
+                "age_bands": age_bands,
+                "extra": extra,
+                "small_count": small_count,
+                "validation": validation,
+            },
+        )
+    check_level(level)
+    if isinstance(small_count, bool) or not isinstance(small_count, int) or small_count < 1:
+        raise ValueError(f"small_count must be a whole number of at least 1, found {small_count!r}")
+
+    periods = parse_periods(period)
+    ids = _select(indicators)
+    prepared = prepare(data, validation, stacklevel=2)
+    data = prepared.data
+    bands = None
+    if age_bands is not None:
+        from chitieu.indicators.stock import normalise_bands
+
+        bands = normalise_bands(age_bands)
+    pieces: list[pd.DataFrame] = []
+    skipped: list[dict[str, str]] = []
+    computed: list[str] = []
+    for p in periods:
+        ctx = Context(data, p, extra=extra, validation="skip")
+        for indicator_id in ids:
+            meta = get_indicator(indicator_id)
+            try:
+                pieces.extend(_commune_pieces(ctx, meta, p.label, bands))
+            except DataNotAvailableError as error:
+                skipped.append(
+                    {"indicator_id": indicator_id, "period": p.label, "reason": error.reason}
+                )
+                continue
+            if indicator_id not in computed:
+                computed.append(indicator_id)
+    computed = [i for i in ids if i in computed]
+    metas = {i: get_indicator(i) for i in computed}
+    dims = [d for d in _dimension_order() if any(d in m.dimensions for m in metas.values())]
+    if pieces:
+        frame = pd.concat(pieces, ignore_index=True)
+        version = frame["division_version"].astype(object)
+        unknown = frame["unit_code"].eq(UNKNOWN_UNIT) | version.isna() | version.eq("")
+        frame.loc[unknown.to_numpy(dtype=bool), "division_version"] = UNKNOWN_UNIT
+        frame = frame.iloc[_order(frame, computed, [p.label for p in periods])]
+        frame = frame.reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(
+            {c: pd.Series([], dtype=object) for c in (*_BASE, "breakdown", *dims)}
+            | {"multi_response": pd.Series([], dtype=bool)}
+            | {c: pd.Series([], dtype=np.float64) for c in ("numerator", "denominator")}
+        )
+    versions = sorted(set(frame["division_version"].astype(str)) - {UNKNOWN_UNIT})
+    table = _finish_table(frame, "commune", dims, metas, small_count, mixed=False)
+    catalogue = list_indicators().set_index("id")
+    meta_frame = catalogue.loc[computed].reset_index()
+    skipped_frame = pd.DataFrame(skipped, columns=["indicator_id", "period", "reason"]).astype(
+        "str"
+    )
+    all_versions = sorted(set(versions) | set(data.units["division_version"].dropna().astype(str)))
+    hierarchies = {}
+    for v in all_versions:
+        try:
+            hierarchies[v] = hierarchy(data.units, v)
+        except DivisionVersionError:
+            continue
+    rep = Report(
+        table=table,
+        periods=periods,
+        level="commune",
+        indicators=meta_frame,
+        skipped=skipped_frame,
+        _input_hash=None,
+        _hash_of=functools.partial(input_hash, data, dict(extra) if extra else None),
+        chitieu_version=__version__,
+        generated_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        units=unit_names(data.units, versions or None),
+        hierarchies=hierarchies,
+        small_count=small_count,
+        age_bands=bands,
+        notes=(*prepared.notes, *basis_notes(data, periods, skipped)),
+        basis=basis(data, periods),
+    )
+    return rep if level == "commune" else rep.rollup(level)
+
+
+Engine = Literal["memory", "partitions", "dask"]
+#: The engines of :func:`report`.
+ENGINES: tuple[str, ...] = ("memory", "partitions", "dask")
+
+
+def _part_report(source: Submission | str | Path, options: Mapping[str, Any]) -> Report:
+    """The commune-level report of one part, light enough to send back from a worker."""
+    if not isinstance(source, Submission):
+        from chitieu.io.read import read_submission
+
+        source = read_submission(source)
+    rep = report(source, level="commune", engine="memory", **options)
+    digest = input_hash(source, options.get("extra"))
+    return replace(rep, _input_hash=digest, _hash_of=None)
+
+
+def _report_by_parts(
+    data: Submission | str | Path,
+    *,
+    engine: str,
+    partition_by: str,
+    level: str,
+    options: Mapping[str, Any],
+) -> Report:
+    check_level(level)
+    sources: list[Submission | str | Path]
+    if isinstance(data, Submission):
+        from chitieu.partitions import split
+
+        sources = list(split(data, by=partition_by).values())  # type: ignore[arg-type]
+    else:
+        from chitieu.partitions import partition_folders
+
+        sources = list(partition_folders(data))
+    if engine == "dask":
+        try:
+            import dask
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("engine='dask' needs Dask: pip install 'chitieu[dask]'") from None
+        delayed = dask.delayed  # type: ignore[attr-defined]
+        tasks = [delayed(_part_report)(src, dict(options)) for src in sources]
+        parts = list(dask.compute(*tasks))  # type: ignore[attr-defined,no-untyped-call]
+    else:
+        parts = [_part_report(src, options) for src in sources]
+    combined = combine(parts)
+    combined = combined.with_notes(
+        f"computed in {len(parts):,} part{'s' if len(parts) != 1 else ''} "
+        f"(engine {engine!r}) and combined by summing counts"
+    )
+    return combined if level == "commune" else combined.rollup(level)
+
+
+def combine(reports: Sequence[Report]) -> Report:
+    """One commune-level report from the reports of parts of a submission.
+
+    The counts of every cell (numerator, denominator, ``units_missing``) are
+    summed over the parts, and the values computed anew, so when every child
+    sits in one part (:func:`chitieu.partitions.split`) the result equals the
+    report of the whole submission. An indicator with no data in some parts
+    is computed from the others and a note says in how many parts it had
+    none; it stays in :attr:`Report.skipped` only when no part has data for it.
+
+    Examples
+    --------
+    >>> import chitieu
+    >>> from chitieu.partitions import split
+    >>> sub = chitieu.synth.generate(n_children=900, n_communes=3, seed=4)
+    >>> whole = chitieu.report(sub, period="2024")
+    >>> parts = [chitieu.report(p, period="2024") for p in split(sub, by="commune").values()]
+    >>> combine(parts).table.equals(whole.table)
+    True
+    """
+    if not reports:
+        raise ValueError("combine needs at least one report")
+    first = reports[0]
+    for rep in reports:
+        if rep.level != "commune":
+            raise ValueError(f"combine takes commune-level reports, found a {rep.level} report")
+        if [p.label for p in rep.periods] != [p.label for p in first.periods]:
+            raise ValueError("the reports to combine cover different periods")
+        if rep.small_count != first.small_count or rep.age_bands != first.age_bands:
+            raise ValueError("the reports to combine were computed with different options")
+        if rep.table["flags"].str.contains("suppressed", regex=False).any():
+            raise ValueError("cannot combine suppressed reports: combine, then suppress")
+    from chitieu.indicators import get_indicator, list_indicators
+
+    computed = {i for rep in reports for i in rep.indicators["id"]}
+    order = [i for i in list_indicators()["id"] if i in computed]
+    metas = {i: get_indicator(i) for i in order}
+    dims = [d for d in _dimension_order() if any(d in m.dimensions for m in metas.values())]
+    tables = [rep.table for rep in reports if len(rep.table)]
+    labels = [p.label for p in first.periods]
+    if tables:
+        table = pd.concat(tables, ignore_index=True)
+        for dim in dims:
+            if dim not in table:
+                table[dim] = TOTAL
+        keys = [
+            "indicator_id",
+            "period",
+            "unit_code",
+            "division_version",
+            "breakdown",
+            *dims,
+            "multi_response",
+        ]
+        work = table[keys].copy()
+        work["numerator"] = table["numerator"]
+        work["denominator"] = table["denominator"]
+        work["units_missing"] = (
+            table["units_missing"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+        )
+        summed = (
+            work.groupby(keys, sort=False, dropna=False)[
+                ["numerator", "denominator", "units_missing"]
+            ]
+            .sum(min_count=1)
+            .reset_index()
+        )
+        summed["_rank"] = _breakdown_rank(summed, metas)
+        summed = summed.iloc[_order(summed, order, labels)].reset_index(drop=True)
+    else:
+        summed = pd.DataFrame(
+            {c: pd.Series([], dtype=object) for c in (*_BASE, "breakdown", *dims)}
+            | {"multi_response": pd.Series([], dtype=bool)}
+            | {c: pd.Series([], dtype=np.float64) for c in ("numerator", "denominator")}
+        )
+    finished = _finish_table(summed, "commune", dims, metas, first.small_count, mixed=False)
+    done = set(zip(finished["indicator_id"], finished["period"], strict=True))
+    skipped_rows: list[dict[str, str]] = []
+    seen_skipped: set[tuple[str, str]] = set()
+    partial: dict[tuple[str, str], int] = {}
+    for rep in reports:
+        for row in rep.skipped.to_dict("records"):
+            key = (str(row["indicator_id"]), str(row["period"]))
+            if key in done:
+                partial[key] = partial.get(key, 0) + 1
+            elif key not in seen_skipped:
+                seen_skipped.add(key)
+                skipped_rows.append({str(k): str(v) for k, v in row.items()})
+    notes: list[str] = []
+    for rep in reports:
+        for note in rep.notes:
+            if note not in notes:
+                notes.append(note)
+    for (iid, label), n in partial.items():
+        notes.append(f"{iid} ({label}) has no data in {n:,} of {len(reports):,} parts")
+    catalogue = list_indicators().set_index("id")
+    units = pd.concat([rep.units for rep in reports], ignore_index=True).drop_duplicates(
+        subset=["level", "unit_code", "division_version"]
+    )
+    hierarchies: dict[str, pd.DataFrame] = {}
+    for rep in reports:
+        for version, frame in rep.hierarchies.items():
+            hierarchies[version] = (
+                pd.concat([hierarchies[version], frame], ignore_index=True).drop_duplicates()
+                if version in hierarchies
+                else frame
+            )
+    digests = tuple(rep.input_hash for rep in reports)
+    return Report(
+        table=finished,
+        periods=first.periods,
+        level="commune",
+        indicators=catalogue.loc[order].reset_index(),
+        skipped=pd.DataFrame(skipped_rows, columns=["indicator_id", "period", "reason"]).astype(
+            "str"
+        ),
+        _input_hash=None,
+        _hash_of=functools.partial(_combined_hash, digests),
+        chitieu_version=first.chitieu_version,
+        generated_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        units=units.reset_index(drop=True),
+        hierarchies=hierarchies,
+        small_count=first.small_count,
+        age_bands=first.age_bands,
+        notes=tuple(notes),
+        basis={"parts": [rep.basis for rep in reports]},
+    )

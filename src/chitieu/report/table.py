@@ -1,0 +1,205 @@
+"""The report's long table: its columns, flags, order and the finishing of counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from chitieu.counts import RATIO_KINDS
+from chitieu.counts import values as cell_values
+from chitieu.units import (
+    UNKNOWN_UNIT,
+)
+
+#: The category of a dimension column on rows not broken down by it.
+TOTAL = "total"
+
+#: Default threshold of the ``small_count`` flag: numerators 1 to 4 are flagged.
+SMALL_COUNT = 5
+
+#: Flags of a row, in the order they are written, with what each means (vi, en).
+FLAGS: dict[str, tuple[str, str]] = {
+    "code_unconfirmed": (
+        "Mã chỉ tiêu chưa được xác nhận trong Thông tư",
+        "The indicator's code in the circular is not confirmed",
+    ),
+    "low_confidence": (
+        "Định nghĩa chỉ tiêu được suy ra, độ tin cậy thấp",
+        "The indicator's definition is inferred (low confidence)",
+    ),
+    "not_in_circular": (
+        "Chỉ tiêu bổ sung, không có trong Thông tư",
+        "Supplementary indicator, not listed in the circular",
+    ),
+    "multi_response": (
+        "Phân tổ nhiều lựa chọn: các dòng không cộng được thành tổng",
+        "Multi-response breakdown: rows do not add up to the total",
+    ),
+    "small_count": (
+        "Tử số nhỏ (1 đến ngưỡng - 1): cần che trước khi công bố",
+        "Small numerator (1 to threshold - 1): suppress before publishing",
+    ),
+    "zero_denominator": (
+        "Mẫu số bằng 0: không tính được giá trị",
+        "Zero denominator: the value is missing",
+    ),
+    "unknown_unit": (
+        "Đơn vị không xác định (thiếu mã xã hoặc xã không có trong danh mục)",
+        "Unit not known (commune code missing or not in the units table)",
+    ),
+    "units_missing": (
+        "Có xã chưa báo cáo số liệu này",
+        "Some communes did not report this figure",
+    ),
+    "mixed_versions": (
+        "Báo cáo có số liệu theo hai danh mục đơn vị hành chính: không cộng gộp",
+        "The report holds data of two division versions: do not add them",
+    ),
+    "suppressed": (
+        "Số liệu bị che khi công bố (số nhỏ, hoặc để không suy ra được số nhỏ)",
+        "Count hidden for publication (a small count, or one that would reveal it)",
+    ),
+    "complementary": (
+        "Che bổ sung: số không nhỏ, che để không suy ra được số nhỏ khác",
+        "Complementary suppression: not small itself, hidden to protect a small count",
+    ),
+}
+
+_BASE = ("indicator_id", "period", "level", "unit_code", "division_version")
+_COUNTS = ("numerator", "denominator", "value")
+
+
+def _dimension_order() -> tuple[str, ...]:
+    from chitieu.indicators.registry import DIMENSIONS
+
+    return tuple(d for d in DIMENSIONS if d != "commune")
+
+
+def _finish_table(
+    frame: pd.DataFrame,
+    level: str,
+    dims: Sequence[str],
+    metas: Mapping[str, Any],
+    small_count: int,
+    mixed: bool,
+) -> pd.DataFrame:
+    """Standard columns, dtypes, values and flags (rows already in order)."""
+    n = len(frame)
+    out: dict[str, Any] = {}
+    for column in _BASE:
+        if column == "level":
+            out[column] = pd.Series(np.full(n, level, dtype=object), dtype="str")
+        else:
+            out[column] = pd.Series(frame[column].to_numpy(dtype=object), dtype="str")
+    out["breakdown"] = pd.Series(frame["breakdown"].to_numpy(dtype=object), dtype="str")
+    for dim in dims:
+        values = (
+            frame[dim].to_numpy(dtype=object) if dim in frame else np.full(n, TOTAL, dtype=object)
+        )
+        values = np.where(pd.isna(values), TOTAL, values)
+        out[dim] = pd.Series(values, dtype="str")
+    out["multi_response"] = frame["multi_response"].to_numpy(dtype=bool)
+    num = frame["numerator"].to_numpy(dtype=np.float64)
+    den = frame["denominator"].to_numpy(dtype=np.float64)
+    ids = frame["indicator_id"].to_numpy(dtype=object)
+    kinds = pd.Series(ids).map({i: m.kind for i, m in metas.items()}).to_numpy(dtype=object)
+    mult = pd.Series(ids).map({i: m.multiplier for i, m in metas.items()}).to_numpy(dtype=float)
+    ratio = np.isin(kinds, RATIO_KINDS)
+    out["numerator"] = num
+    out["denominator"] = np.where(ratio, den, np.nan)
+    out["value"] = cell_values(num, den, kinds, mult)
+    missing = (
+        frame["units_missing"].to_numpy(dtype=np.float64)
+        if "units_missing" in frame
+        else np.full(n, np.nan)
+    )
+    out["units_missing"] = pd.array(
+        np.where(np.isnan(missing), 0, missing).astype(np.int64), dtype="Int64"
+    )
+    out["units_missing"][np.isnan(missing)] = pd.NA
+    table = pd.DataFrame(out)
+    table["flags"] = _flags(table, kinds, ratio, metas, small_count, mixed)
+    return table
+
+
+def _flags(
+    table: pd.DataFrame,
+    kinds: np.ndarray,
+    ratio: np.ndarray,
+    metas: Mapping[str, Any],
+    small_count: int,
+    mixed: bool,
+) -> pd.Series:
+    ids = table["indicator_id"]
+    per_indicator = {
+        "code_unconfirmed": {i for i, m in metas.items() if m.spec_id and not m.code_confirmed},
+        "low_confidence": {i for i, m in metas.items() if m.confidence == "low"},
+        "not_in_circular": {i for i, m in metas.items() if m.existence == "supplementary"},
+    }
+    num = table["numerator"].to_numpy(dtype=np.float64)
+    den = table["denominator"].to_numpy(dtype=np.float64)
+    masks: dict[str, np.ndarray] = {
+        name: ids.isin(members).to_numpy(dtype=bool) for name, members in per_indicator.items()
+    }
+    masks["multi_response"] = table["multi_response"].to_numpy(dtype=bool)
+    masks["small_count"] = (kinds != "sum") & (num > 0) & (num < small_count)
+    masks["zero_denominator"] = ratio & (den == 0)
+    masks["unknown_unit"] = (table["unit_code"] == UNKNOWN_UNIT).to_numpy(dtype=bool)
+    masks["units_missing"] = table["units_missing"].fillna(0).to_numpy(dtype=np.int64) > 0
+    masks["mixed_versions"] = np.full(len(table), mixed, dtype=bool)
+    # Set only by chitieu.disclosure.suppress, never on freshly computed rows.
+    masks["suppressed"] = np.zeros(len(table), dtype=bool)
+    masks["complementary"] = np.zeros(len(table), dtype=bool)
+    bits = np.zeros(len(table), dtype=np.int64)
+    names = list(FLAGS)
+    for i, name in enumerate(names):
+        bits |= masks[name].astype(np.int64) << i
+    uniq, inverse = np.unique(bits, return_inverse=True)
+    text = np.array(
+        [",".join(n for i, n in enumerate(names) if (int(u) >> i) & 1) for u in uniq],
+        dtype=object,
+    )
+    return pd.Series(text[inverse] if len(table) else [], dtype="str", index=table.index)
+
+
+def _unit_rank(codes: pd.Series, versions: pd.Series) -> np.ndarray:
+    """Rank of each (unit, version): codes sorted, ``unknown`` last."""
+    code = codes.astype("str").to_numpy(dtype=object)
+    version = versions.astype("str").to_numpy(dtype=object)
+    keys = pd.DataFrame({"u": code == UNKNOWN_UNIT, "c": code, "v": version})
+    uniq = keys.drop_duplicates().sort_values(["u", "c", "v"], kind="stable")
+    uniq["rank"] = np.arange(len(uniq))
+    merged = keys.merge(uniq, on=["u", "c", "v"], how="left")
+    return merged["rank"].to_numpy(dtype=np.int64)
+
+
+def _order(
+    frame: pd.DataFrame, indicator_ids: Sequence[str], period_labels: Sequence[str]
+) -> np.ndarray:
+    ind_rank = frame["indicator_id"].map({i: k for k, i in enumerate(indicator_ids)})
+    per_rank = frame["period"].map({p: k for k, p in enumerate(period_labels)})
+    unit_rank = _unit_rank(frame["unit_code"], frame["division_version"])
+    return np.lexsort(
+        (
+            np.arange(len(frame)),
+            frame["_rank"].to_numpy(dtype=np.int64),
+            unit_rank,
+            per_rank.to_numpy(dtype=np.int64),
+            ind_rank.to_numpy(dtype=np.int64),
+        )
+    )
+
+
+def _breakdown_rank(frame: pd.DataFrame, metas: Mapping[str, Any]) -> np.ndarray:
+    rank_of: dict[tuple[str, str], int] = {}
+    for i, m in metas.items():
+        rank_of[(i, TOTAL)] = 0
+        for k, d in enumerate((d for d in m.dimensions if d != "commune"), start=1):
+            rank_of[(i, d)] = k
+    keys = list(zip(frame["indicator_id"], frame["breakdown"], strict=False))
+    return np.fromiter((rank_of.get(k, 99) for k in keys), dtype=np.int64, count=len(keys))
+
+
