@@ -62,10 +62,6 @@ FLAGS: dict[str, tuple[str, str]] = {
         "Số liệu bị che khi công bố (số nhỏ, hoặc để không suy ra được số nhỏ)",
         "Count hidden for publication (a small count, or one that would reveal it)",
     ),
-    "complementary": (
-        "Che bổ sung: số không nhỏ, che để không suy ra được số nhỏ khác",
-        "Complementary suppression: not small itself, hidden to protect a small count",
-    ),
 }
 
 _BASE = ("indicator_id", "period", "level", "unit_code", "division_version")
@@ -152,7 +148,6 @@ def _flags(
     masks["mixed_versions"] = np.full(len(table), mixed, dtype=bool)
     # Set only by chitieu.disclosure.suppress, never on freshly computed rows.
     masks["suppressed"] = np.zeros(len(table), dtype=bool)
-    masks["complementary"] = np.zeros(len(table), dtype=bool)
     bits = np.zeros(len(table), dtype=np.int64)
     names = list(FLAGS)
     for i, name in enumerate(names):
