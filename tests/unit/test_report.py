@@ -301,7 +301,10 @@ def test_unknown_commune_is_kept_and_flagged() -> None:
     # Counted as given, they stay visible under the unknown unit:
     rep = report(sub, period="2024", indicators=["child_population"], validation="skip")
     communes = rep.totals().set_index("unit_code")
-    assert communes.loc[UNKNOWN_UNIT, "numerator"] == 1
+    # Edge decided: a commune not in the units table is not a unit of its own; with a
+    # missing commune it is counted under "unknown", flagged.
+    assert communes.loc[UNKNOWN_UNIT, "numerator"] == 2
+    assert "09999" not in communes.index
     assert communes.loc[UNKNOWN_UNIT, "division_version"] == UNKNOWN_UNIT
     assert "unknown_unit" in communes.loc[UNKNOWN_UNIT, "flags"]
     province = rep.rollup("province").totals().set_index("unit_code")

@@ -257,8 +257,10 @@ def abused_children_percent(
     period_convention="events",
     requires=("children", "abuse_cases", "abuse_victims"),
     notes="Denominator: distinct children abused in cases detected in the period. Numerator: "
-    "those with a support or intervention date on a victim row of such a case, on or after the "
-    "case's detection date or inside the period.",
+    "those with a support or intervention date on a victim row of such a case inside the period "
+    "(so on or before the reference date: records dated later never change a report). With "
+    "follow_up_days=N, a support up to N days after the case's detection also counts, even after "
+    "the period ends (an explicit follow-up window).",
 )
 def abused_children_supported(
     ctx: Context,
@@ -266,8 +268,14 @@ def abused_children_supported(
     by: tuple[str, ...] = (),
     age_bands: Sequence[int] | None = None,
     attribution: str = "residence",
+    follow_up_days: int = 0,
 ) -> pd.DataFrame:
     """Số, tỷ lệ trẻ em bị xâm hại được hỗ trợ, can thiệp.
+
+    A support counts when it is dated inside the period; with
+    ``follow_up_days=N`` also when it is dated from the case's detection to
+    N days after it, so that a case detected on 30 December and supported on
+    3 January can count for the year (say so where the figure is published).
 
     Examples
     --------
@@ -279,13 +287,18 @@ def abused_children_supported(
     >>> r[["numerator", "denominator", "value"]].values.tolist()
     [[1.0, 2.0, 50.0]]
     """
+    if isinstance(follow_up_days, bool) or not isinstance(follow_up_days, int) or follow_up_days < 0:
+        raise ValueError(f"follow_up_days must be a whole number of days, found {follow_up_days!r}")
     rows, unit_of_row, ev = _abused(ctx, attribution, age_bands)
     if "support_date" in ev.frame:
         support = np.asarray(pd.to_datetime(ev.frame["support_date"]), dtype="datetime64[D]")
         detected = np.asarray(pd.to_datetime(ev.frame["detected_date"]), dtype="datetime64[D]")
-        ok = ~np.isnat(support) & (
-            (support >= detected) | ctx.period.contains(ev.frame["support_date"])
-        )
+        ok = ~np.isnat(support) & ctx.period.contains(ev.frame["support_date"])
+        if follow_up_days:
+            window = (support >= detected) & (
+                support <= detected + np.timedelta64(follow_up_days, "D")
+            )
+            ok |= ~np.isnat(support) & window
     else:
         ok = np.zeros(ev.n, dtype=bool)
     supported = np.bincount(unit_of_row[ok], minlength=rows.n) > 0

@@ -112,16 +112,25 @@ class Context:
 
     @cached_property
     def commune_axis(self) -> Axis:
-        """Every commune seen in the units table or the records, sorted, then ``unknown``."""
+        """The communes of the units table, sorted, then ``unknown``.
+
+        A record whose commune is missing or not a commune of the units table
+        is counted under ``unknown`` (flagged ``unknown_unit`` in reports). A
+        submission whose units table has no commune at all has nothing to
+        check against: then every commune of the records is a unit.
+        """
         from chitieu.indicators.stock import commune_label_set, commune_labels
 
         labels: set[str] = set()
         cu = self.commune_units
         labels.update(commune_labels(cu["unit_code"], cu["division_version"]).tolist())
-        for table in ("children", "injuries", "abuse_cases", "sanctions"):
-            frame = self.data[table]
-            if len(frame):
-                labels.update(commune_label_set(frame["commune_code"], frame["division_version"]))
+        if not labels:
+            for table in ("children", "injuries", "abuse_cases", "sanctions"):
+                frame = self.data[table]
+                if len(frame):
+                    labels.update(
+                        commune_label_set(frame["commune_code"], frame["division_version"])
+                    )
         labels.discard(UNKNOWN)
         ordered = sorted(labels, key=lambda s: (s.partition("|")[0], s.partition("|")[2]))
         return Axis("commune", (*ordered, UNKNOWN))

@@ -285,7 +285,8 @@ def to_frame(
         if axis.name == "commune":
             parts = [str(v).partition("|") for v in cat]
             data["unit_code"] = _str_column([p[0] for p in parts], take)
-            data["division_version"] = _str_column([p[2] for p in parts], take)
+            # the unknown unit has no division version to tell: say so, as reports do
+            data["division_version"] = _str_column([p[2] or UNKNOWN for p in parts], take)
         else:
             data[axis.name] = _str_column([str(v) for v in cat], take)
     flat_num = num.reshape(n_cells)

@@ -108,9 +108,11 @@ def birth_registration(ctx: Context, *, by: tuple[str, ...] = ()) -> pd.DataFram
     numerator_en="Boys on the register born in the period",
     denominator_vi="Số trẻ em gái trong sổ có ngày sinh trong kỳ",
     denominator_en="Girls on the register born in the period",
-    notes="APPROXIMATION from the register, not the official figure: every child on the "
-    "register born in the period, whether or not still in the stock; infants who died before "
-    "being registered are missed. Children of unknown sex are in neither count.",
+    notes="APPROXIMATION from the register, not the official figure. Births count by birth "
+    "date, whatever the date of entry in the register: every child on the register born in the "
+    "period, whether or not still in the stock and even if entered after the reference date; "
+    "infants who died before being registered are missed. Children of unknown sex are in "
+    "neither count.",
 )
 def sex_ratio_at_birth(ctx: Context, *, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Tỷ số giới tính khi sinh (approximation): boys per 100 girls born in the period.

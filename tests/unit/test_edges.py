@@ -1,0 +1,149 @@
+"""Edges of the counting contract, each rule with a test small enough to check by hand.
+
+The rules are those of docs/semantics.md ("Edges decided" and "How chitieu applies
+these rules").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from chitieu.compute import compute
+from chitieu.indicators import get_indicator
+from chitieu.indicators.examples import make_frame
+from chitieu.report import report
+from chitieu.submission import Submission
+from chitieu.units import UNKNOWN_UNIT
+
+V = "2008"
+
+
+def _units() -> pd.DataFrame:
+    return make_frame(
+        "units",
+        [
+            {"unit_code": "01", "division_version": V, "name": "Tỉnh", "level": "PROVINCE"},
+            {
+                "unit_code": "00001",
+                "division_version": V,
+                "name": "Xã Một",
+                "level": "COMMUNE",
+                "province_code": "01",
+                "records_from": "2024-01-01",
+                "records_to": "2024-12-31",
+            },
+        ],
+    )
+
+
+def _child(cid: str, commune: str | None, **kw: Any) -> dict[str, Any]:
+    row = {
+        "child_id": cid,
+        "commune_code": commune,
+        "division_version": V,
+        "birth_date": "2015-06-01",
+        "sex": "F",
+        "ethnicity": "01",
+    }
+    row.update(kw)
+    return row
+
+
+def _sub(children: list[dict[str, Any]], **tables: list[dict[str, Any]]) -> Submission:
+    return Submission(
+        children=make_frame("children", children),
+        units=_units(),
+        **{name: make_frame(name, rows) for name, rows in tables.items()},
+    )
+
+
+def test_commune_not_in_the_units_table_is_counted_under_unknown() -> None:
+    # Rule: a record whose commune is not in the units table stays visible, at commune
+    # level under "unknown" with the unknown_unit flag; never as a unit of its own.
+    sub = _sub([_child("A", "00001"), _child("B", "09999")])
+    by_commune = compute(
+        "child_population", sub, period="2024", by=("commune",), validation="skip"
+    ).set_index("unit_code")
+    assert by_commune["numerator"].to_dict() == {"00001": 1, UNKNOWN_UNIT: 1}
+    rep = report(sub, period="2024", indicators=["child_population"], validation="skip")
+    unknown = rep.totals().set_index("unit_code").loc[UNKNOWN_UNIT]
+    assert unknown["numerator"] == 1 and "unknown_unit" in unknown["flags"]
+
+
+def test_compute_and_report_name_the_unknown_unit_alike() -> None:
+    sub = _sub([_child("A", "00001"), _child("B", None)])
+    out = compute("child_population", sub, period="2024", by=("commune",), validation="skip")
+    rep = report(sub, period="2024", indicators=["child_population"], validation="skip")
+    row = out.loc[out["unit_code"] == UNKNOWN_UNIT].iloc[0]
+    rep_row = rep.totals().set_index("unit_code").loc[UNKNOWN_UNIT]
+    assert row["division_version"] == rep_row["division_version"] == UNKNOWN_UNIT
+
+
+def _abuse(support_date: str, detected: str = "2024-12-20") -> Submission:
+    return _sub(
+        [_child("A", "00001")],
+        abuse_cases=[
+            {
+                "case_id": "K1",
+                "detected_date": detected,
+                "commune_code": "00001",
+                "division_version": V,
+                "setting": "FAMILY",
+            }
+        ],
+        abuse_victims=[
+            {
+                "case_id": "K1",
+                "child_id": "A",
+                "registered_here": True,
+                "forms": "PHYSICAL",
+                "support_date": support_date,
+                "support_type": "COUNSELLING",
+            }
+        ],
+    )
+
+
+def test_support_after_the_period_does_not_count_without_a_follow_up_window() -> None:
+    # Rule: outcomes count only when dated within the period (a report is reproducible:
+    # records dated after the reference date never change it).
+    late = _abuse("2025-01-03")
+    got = compute("abused_children_supported", late, period="2024", validation="skip").iloc[0]
+    assert (got["numerator"], got["denominator"]) == (0, 1)
+    inside = _abuse("2024-12-28")
+    got = compute("abused_children_supported", inside, period="2024", validation="skip").iloc[0]
+    assert (got["numerator"], got["denominator"]) == (1, 1)
+
+
+def test_a_named_follow_up_window_counts_supports_soon_after_detection() -> None:
+    late = _abuse("2025-01-03")  # 14 days after detection on 20 December
+    within = compute(
+        "abused_children_supported", late, period="2024", follow_up_days=30, validation="skip"
+    ).iloc[0]
+    assert within["numerator"] == 1
+    short = compute(
+        "abused_children_supported", late, period="2024", follow_up_days=7, validation="skip"
+    ).iloc[0]
+    assert short["numerator"] == 0
+    with pytest.raises(ValueError, match="follow_up_days"):
+        compute(
+            "abused_children_supported", late, period="2024", follow_up_days=-1, validation="skip"
+        )
+
+
+def test_births_count_by_birth_date_whatever_the_entry_date() -> None:
+    # Rule: births count by birth date; the stock counts only children entered by then.
+    sub = _sub(
+        [
+            _child("A", "00001", birth_date="2024-03-01", sex="M", entry_date="2025-02-01"),
+            _child("B", "00001", birth_date="2024-05-01", sex="F", entry_date="2024-05-10"),
+        ]
+    )
+    ratio = compute("sex_ratio_at_birth", sub, period="2024", validation="skip").iloc[0]
+    assert (ratio["numerator"], ratio["denominator"]) == (1, 1)
+    stock = compute("child_population", sub, period="2024", validation="skip").iloc[0]
+    assert stock["numerator"] == 1  # A was entered after the reference date
+    assert "Births count by birth date" in get_indicator("sex_ratio_at_birth").notes
