@@ -131,6 +131,20 @@ def _set(sub: Submission, table: str, row: int, **values: Any) -> Submission:
     return sub.replace(**{table: frame})
 
 
+def _append(sub: Submission, table: str, **values: Any) -> Submission:
+    """*sub* with one more row of *table* (absent columns are missing)."""
+    frame = pd.concat([sub[table], _frame(table, [values])], ignore_index=True)
+    return sub.replace(**{table: frame})
+
+
+def _second_commune(sub: Submission) -> Submission:
+    """*sub* with a second commune, 00002, in the units table."""
+    return _append(
+        sub, "units", unit_code="00002", division_version="2008", name="Xã D", level="COMMUNE",
+        district_code="222", province_code="24",
+    )  # fmt: skip
+
+
 def _problems(report: ValidationReport) -> set[Problem]:
     return {(p["code"], p["table"], p["row"], p["column"]) for p in report}
 
@@ -196,6 +210,41 @@ PLANTED: dict[str, tuple[Planter, set[Problem]]] = {
     "count-exceeds-total": (
         lambda s: _set(s, "units", 3, villages_with_facilities=11),
         {("count-exceeds-total", "units", 3, "villages_with_facilities")},
+    ),
+    "overlapping-spells": (
+        lambda s: _append(
+            s, "children", child_id="C1", commune_code="00001", division_version="2008",
+            birth_date="2015-03-02", sex="F", ethnicity="01", entry_date="2020-01-01",
+        ),  # fmt: skip
+        {("overlapping-spells", "children", 4, "child_id")},
+    ),
+    "event-after-death": (
+        lambda s: _set(_set(s, "children", 2, exit_reason="DIED"), "supports", 1, child_id="C2"),
+        {("event-after-death", "supports", 1, "support_date")},
+    ),
+    "event-after-exit": (
+        lambda s: _set(s, "supports", 1, child_id="C2"),
+        {("event-after-exit", "supports", 1, "support_date")},
+    ),
+    "event-before-entry": (
+        lambda s: _set(s, "children", 1, entry_date="2022-06-01"),
+        {("event-before-entry", "circumstances", 1, "start_date")},
+    ),
+    "case-in-two-communes": (
+        lambda s: _append(
+            _second_commune(s), "abuse_cases", case_id="A1", detected_date="2024-05-02",
+            commune_code="00002", division_version="2008", setting="FAMILY",
+        ),  # fmt: skip
+        {("case-in-two-communes", "abuse_cases", 2, "case_id")},
+    ),
+    "violator-in-two-communes": (
+        lambda s: _append(
+            _set(_second_commune(s), "sanctions", 1, violator_id="V1"), "sanctions",
+            decision_id="QD2", decision_date="2024-05-03", commune_code="00002",
+            division_version="2008", case_id="A1", violator_type="INDIVIDUAL", violator_id="V1",
+            measures="FINE", fine_vnd=1_000_000,
+        ),  # fmt: skip
+        {("violator-in-two-communes", "sanctions", 2, "violator_id")},
     ),
     "unknown-child": (
         lambda s: _set(s, "consultations", 1, child_id="C9"),

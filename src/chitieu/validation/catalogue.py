@@ -319,6 +319,78 @@ _E: list[ErrorType] = [
         "(registered_here = false).",
     ),
     ErrorType(
+        "overlapping-spells",
+        "error",
+        "Two register spells of one child overlap",
+        "Hai lần có tên trong sổ của một trẻ trùng thời gian",
+        "child_id {value!r} is on the register twice at the same time: {detail}",
+        "mã trẻ em {value!r} có tên trong sổ hai lần cùng một thời gian: {detail_vi}",
+        "A child may have several register rows (a move: in the same or another commune) only "
+        "when their spells [entry_date, exit_date) do not overlap; a missing entry date means "
+        "from birth, a missing exit date means still on the register. The later row is flagged; "
+        "the message names both rows and both communes. Rows with the same commune and the same "
+        "spell are a duplicate-id instead.",
+        level="row",
+    ),
+    ErrorType(
+        "event-after-death",
+        "warning",
+        "Event after the child's death",
+        "Sự việc sau khi trẻ tử vong",
+        "{column} {value}{when} is after the child's death on {detail} (exit_reason DIED)",
+        "{column} {value}{when_vi} sau ngày trẻ tử vong {detail} (lý do ra khỏi sổ DIED)",
+        "An injury, consultation, support, abuse case or special-circumstance spell of a "
+        "registered child is dated after the exit date of a register row whose exit reason is "
+        "DIED. Events on the day of death (a fatal injury) are not flagged. The row is kept.",
+    ),
+    ErrorType(
+        "event-after-exit",
+        "warning",
+        "Event after the child left the register",
+        "Sự việc sau khi trẻ ra khỏi sổ",
+        "{column} {value}{when} is after the child left the register on {detail}, "
+        "and no later register row covers it",
+        "{column} {value}{when_vi} sau ngày trẻ ra khỏi sổ {detail}, "
+        "và không có dòng nào sau đó trong sổ ứng với ngày này",
+        "An event of a registered child is dated after the child's exit date, in no spell of "
+        "the register (after the last exit, or between two spells of a child who moved). "
+        "Events on the exit date itself are not flagged. The row is kept.",
+    ),
+    ErrorType(
+        "event-before-entry",
+        "warning",
+        "Event long before the child entered the register",
+        "Sự việc trước ngày trẻ vào sổ quá lâu",
+        "{column} {value}{when} is more than {expected} days before the child entered the "
+        "register on {detail}",
+        "{column} {value}{when_vi} trước ngày trẻ vào sổ {detail} hơn {expected} ngày",
+        "An event of a registered child is dated more than the grace period "
+        "(chitieu.validation.checks.ENTRY_GRACE_DAYS, 30 days) before the entry date of the "
+        "register row that follows it, with no earlier spell covering it. The row is kept.",
+    ),
+    ErrorType(
+        "case-in-two-communes",
+        "warning",
+        "Case id in two communes",
+        "Mã vụ việc ở hai xã",
+        "case_id {value!r} is a case of two communes: {detail}",
+        "mã vụ việc {value!r} là vụ việc của hai xã: {detail_vi}",
+        "The same case id is given in the abuse_cases rows of two communes (for example when "
+        "commune submissions are put together): both rows are kept, and the case is counted in "
+        "each commune. Check whether it is one case or two cases numbered alike. The same case "
+        "id twice in one commune is a duplicate-id.",
+    ),
+    ErrorType(
+        "violator-in-two-communes",
+        "warning",
+        "Violator id in two communes",
+        "Mã đối tượng vi phạm ở hai xã",
+        "violator_id {value!r} is named in sanctions of two communes: {detail}",
+        "mã đối tượng vi phạm {value!r} có trong quyết định xử phạt của hai xã: {detail_vi}",
+        "The same violator id appears in sanction decisions of two communes; the later rows are "
+        "flagged with the first commune and row. The rows are kept.",
+    ),
+    ErrorType(
         "unknown-case",
         "error",
         "Case not found",

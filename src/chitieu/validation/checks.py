@@ -24,7 +24,21 @@ from chitieu.submission import Submission
 from chitieu.validation.catalogue import ERRORS
 from chitieu.validation.report import ValidationReport, _Collector
 
-__all__ = ["validate"]
+__all__ = ["ENTRY_GRACE_DAYS", "validate"]
+
+ENTRY_GRACE_DAYS = 30
+"""Days an event of a registered child may precede the child's entry in the register.
+
+A birth, an injury or a support is often recorded a few weeks before the child
+is entered; an event more than this many days before the entry date (and in no
+earlier spell of the child) is an ``event-before-entry`` warning.
+"""
+
+_NO_DAY = np.iinfo(np.int64).min  # a missing start: from birth
+_OPEN_DAY = np.iinfo(np.int64).max  # a missing end: still on the register
+
+# unique ids whose repeats are checked by their own rules (spells, communes)
+_IDS_WITH_OWN_RULES = frozenset({("children", "child_id"), ("abuse_cases", "case_id")})
 
 _CHILD_EVENT_DATES = {
     # table: (date column, whether the row may carry its own birth date)
@@ -245,22 +259,83 @@ class _Run:
                     col,
                     detail=self.today.strftime("%Y-%m-%d"),
                 )
-            if spec.unique:
+            if spec.unique and (table, name) not in _IDS_WITH_OWN_RULES:
                 self._duplicates("duplicate-id", table, [name])
         key = list(TABLES[table].key)
         if len(key) > 1 and all((table, k) not in self.missing_columns for k in key):
             self._duplicates("duplicate-key", table, key)
+        if table == "abuse_cases":
+            self._ids_in_communes(table, "case_id", "case-in-two-communes", same_commune=True)
+        if table == "sanctions":
+            self._ids_in_communes(table, "violator_id", "violator-in-two-communes")
 
-    def _duplicates(self, code: str, table: str, cols: list[str]) -> None:
+    def _ids_in_communes(
+        self, table: str, column: str, code: str, *, same_commune: bool = False
+    ) -> None:
+        """The same id in two communes is *code*; with *same_commune*, twice in one is duplicate-id.
+
+        The later rows are flagged, each with the commune and the row of the id's first row.
+        """
         frame = self.sub[table]
-        sub = frame[cols]
-        present = sub.notna().all(axis=1).to_numpy()
-        dup = sub.duplicated(keep="first").to_numpy() & present
-        if not dup.any():
+        if column not in frame or (table, column) in self.missing_columns:
+            return
+        ids = frame[column]
+        if not ids.duplicated().to_numpy()[ids.notna().to_numpy()].any():
+            return
+        dup = np.zeros(len(frame), bool)
+        if same_commune:
+            dup = self._duplicates(
+                "duplicate-id", table, [column], also=("commune_code", "division_version")
+            )
+        place = join_keys(frame["commune_code"], frame["division_version"]).to_numpy()
+        present = (ids.notna() & frame["commune_code"].notna()).to_numpy()
+        pos = np.flatnonzero(present)
+        if pos.size == 0:
+            return
+        first = (
+            pd.Series(pos, dtype="int64")
+            .groupby(ids.to_numpy()[pos], sort=False)
+            .transform("first")
+            .to_numpy()
+        )
+        first_of = np.full(len(frame), -1, dtype=np.int64)
+        first_of[pos] = first
+        mask = present & ~dup
+        mask[pos] &= place[pos] != place[first]
+        if not mask.any():
             return
         _, rows = self.where(table)
+        communes = frame["commune_code"].astype(object).to_numpy()
+        detail = np.full(len(frame), "", dtype=object)
+        detail_vi = np.full(len(frame), "", dtype=object)
+        for i in np.flatnonzero(mask)[: self.out.max_examples]:
+            j = first_of[i]
+            detail[i] = (
+                f"commune {communes[i]} on this row, commune {communes[j]} on row {_row(rows[j])}"
+            )
+            detail_vi[i] = f"xã {communes[i]} ở dòng này, xã {communes[j]} ở dòng {_row(rows[j])}"
+        self.flag(code, table, column, mask, ids, detail=detail, detail_vi=detail_vi)
+
+    def _duplicates(
+        self, code: str, table: str, cols: list[str], *, also: tuple[str, ...] = ()
+    ) -> np.ndarray:
+        """Flag rows repeating *cols* (and the columns *also*, which may be missing).
+
+        Returns the mask of the flagged rows.
+        """
+        frame = self.sub[table]
+        present = frame[cols].notna().all(axis=1).to_numpy()
+        cols_all = [*cols, *also]
+        sub = frame[cols_all]
+        dup = sub.duplicated(keep="first").to_numpy() & present
+        if not dup.any():
+            return dup
+        _, rows = self.where(table)
         first_pos = (
-            sub.reset_index(drop=True).groupby(cols, sort=False, dropna=True).ngroup().to_numpy()
+            sub.reset_index(drop=True)
+            .groupby(cols_all, sort=False, dropna=False)
+            .ngroup()
+            .to_numpy()
         )
         first_row = pd.Series(rows).groupby(first_pos).transform("first").to_numpy()
         if len(cols) == 1:
@@ -283,6 +358,7 @@ class _Run:
                 values,
                 detail=np.array([str(int(r)) if r == r else "?" for r in first_row], dtype=object),
             )
+        return dup
 
     def _valid_date(self, table: str, col: str) -> pd.Series:
         s = self.sub[table][col]
@@ -356,6 +432,79 @@ class _Run:
             late,
             entry,
             detail=sixteen,
+        )
+        self.spells()
+
+    def spells(self) -> None:
+        """Several rows of one child: exact repeats are duplicate-id, overlapping spells an error.
+
+        Rows of one ``child_id`` whose spells ``[entry_date, exit_date)`` do not
+        overlap are a move (in the same or another commune). Rows are sorted by
+        child and entry date and each is compared with the latest exit among the
+        child's earlier rows, so no loop runs over rows.
+        """
+        f = self.sub.children
+        ids = f["child_id"]
+        present = ids.notna().to_numpy()
+        repeated = ids.duplicated(keep=False).to_numpy() & present
+        if not repeated.any():
+            return
+        dup = self._duplicates(
+            "duplicate-id",
+            "children",
+            ["child_id"],
+            also=("commune_code", "division_version", "entry_date", "exit_date"),
+        )
+        usable = (
+            repeated
+            & ~dup
+            & self.ok_cells("children", "entry_date")
+            & self.ok_cells("children", "exit_date")
+        )
+        pos = np.flatnonzero(usable)
+        if pos.size < 2:
+            return
+        child = pd.factorize(ids.to_numpy()[pos])[0]
+        start = _days(f["entry_date"].to_numpy()[pos])
+        end = _days(f["exit_date"].to_numpy()[pos], missing=_OPEN_DAY)
+        order = np.lexsort((pos, end, start, child))
+        child, start, end, pos = child[order], start[order], end[order], pos[order]
+        latest_end = pd.Series(end).groupby(child, sort=False).cummax().to_numpy()
+        holder = np.maximum.accumulate(np.where(end == latest_end, np.arange(pos.size), -1))
+        same = np.r_[False, child[1:] == child[:-1]]
+        prev_end = np.r_[_NO_DAY, latest_end[:-1]]
+        prev_holder = np.r_[-1, holder[:-1]]
+        over = same & (start < prev_end)
+        if not over.any():
+            return
+        mask = np.zeros(len(f), bool)
+        mask[pos[over]] = True
+        other = np.full(len(f), -1, dtype=np.int64)
+        other[pos[over]] = pos[prev_holder[over]]
+        _, rows = self.where("children")
+        communes = f["commune_code"].astype(object).to_numpy()
+        entry = _day_text(f["entry_date"])
+        exit_ = _day_text(f["exit_date"])
+        detail = np.full(len(f), "", dtype=object)
+        detail_vi = np.full(len(f), "", dtype=object)
+        for i in np.flatnonzero(mask)[: self.out.max_examples]:
+            j = other[i]
+            detail[i] = (
+                f"this row, commune {communes[i]} {_spell_en(entry[i], exit_[i])}, and row "
+                f"{_row(rows[j])}, commune {communes[j]} {_spell_en(entry[j], exit_[j])}"
+            )
+            detail_vi[i] = (
+                f"dòng này, xã {communes[i]} {_spell_vi(entry[i], exit_[i])}, và dòng "
+                f"{_row(rows[j])}, xã {communes[j]} {_spell_vi(entry[j], exit_[j])}"
+            )
+        self.flag(
+            "overlapping-spells",
+            "children",
+            "child_id",
+            mask,
+            ids,
+            detail=detail,
+            detail_vi=detail_vi,
         )
 
     def circumstances(self) -> None:
@@ -594,6 +743,113 @@ class _Run:
                     detail=units["division_version"],
                 )
 
+        if register_usable:
+            self.events_in_spells()
+
+    def events_in_spells(self) -> None:
+        """Events of registered children against their spells on the register (warnings).
+
+        An event dated after the child's death, after the child left the register
+        (in no later spell), or more than :data:`ENTRY_GRACE_DAYS` days before the
+        child's entry (in no earlier spell) is flagged. Events on the exit date
+        itself (a fatal injury on the day of death) are not. Spells and events are
+        keyed by child and day and matched with one binary search.
+        """
+        children = self.sub.children
+        ids = children["child_id"]
+        present = ids.notna().to_numpy()
+        child_codes, uniques = pd.factorize(ids.to_numpy()[present])
+        known = pd.Index(uniques)
+        start = _days(self._valid_date("children", "entry_date").to_numpy()[present])
+        end = _days(
+            self._valid_date("children", "exit_date").to_numpy()[present], missing=_OPEN_DAY
+        )
+        died = (children["exit_reason"].eq("DIED").fillna(False).to_numpy(bool))[present]
+        death = np.full(len(known), _OPEN_DAY, dtype=np.int64)
+        np.minimum.at(death, child_codes[died], end[died])
+
+        victims, cases = self.sub.abuse_victims, self.sub.abuse_cases
+        events: list[tuple[str, str, pd.Series, np.ndarray, dict[str, Any]]] = []
+        for table, (col, _) in _CHILD_EVENT_DATES.items():
+            f = self.sub[table]
+            if f.empty:
+                continue
+            d = self._valid_date(table, col)
+            events.append((table, col, d, ~_elsewhere(f), {}))
+        if not victims.empty and not cases.empty:
+            detected = pd.Series(
+                self._valid_date("abuse_cases", "detected_date").to_numpy(),
+                index=cases["case_id"].to_numpy(),
+            )
+            detected = detected[~detected.index.duplicated()]
+            d = _lookup_dates(victims["case_id"], detected)
+            ok = ~_elsewhere(victims) & self.ok_cells("abuse_victims", "case_id")
+            when = " (detected " + d.dt.strftime("%Y-%m-%d").fillna("?") + ")"
+            when_vi = " (phát hiện ngày " + d.dt.strftime("%Y-%m-%d").fillna("?") + ")"
+            events.append(("abuse_victims", "case_id", d, ok, {"when": when, "when_vi": when_vi}))
+        if not events:
+            return
+
+        # spells sorted by (child, start); key = child * width + day, days shifted to >= 1
+        all_days = [start[start != _NO_DAY], end[end != _OPEN_DAY]]
+        event_days = [(_days(d.to_numpy()), ok) for _, _, d, ok, _ in events]
+        all_days += [e[e != _NO_DAY] for e, _ in event_days]
+        joined = np.concatenate(all_days)
+        if joined.size == 0:
+            return
+        base, top = int(joined.min()) - 1, int(joined.max())
+        width = top - base + 2
+        order = np.lexsort((end, start, child_codes))
+        s_child, s_start, s_end = child_codes[order], start[order], end[order]
+        s_latest = pd.Series(s_end).groupby(s_child, sort=False).cummax().to_numpy()
+        s_key = s_child * width + (np.where(s_start == _NO_DAY, base, s_start) - base)
+
+        for (table, col, d, ok, extra), (day, _) in zip(events, event_days, strict=True):
+            f = self.sub[table]
+            child = known.get_indexer(pd.Index(f["child_id"]))
+            use = ok & (child >= 0) & (day != _NO_DAY)
+            if not use.any():
+                continue
+            e_child, e_day = child[use], day[use]
+            after_death = e_day > death[e_child]
+            key = e_child * width + (e_day - base)
+            prev = np.searchsorted(s_key, key, side="right") - 1
+            has_prev = (prev >= 0) & (s_child[np.maximum(prev, 0)] == e_child)
+            covered = has_prev & (e_day <= s_latest[np.maximum(prev, 0)])
+            nxt = prev + 1
+            has_next = (nxt < s_child.size) & (
+                s_child[np.minimum(nxt, s_child.size - 1)] == e_child
+            )
+            next_start = np.where(has_next, s_start[np.minimum(nxt, s_child.size - 1)], _OPEN_DAY)
+            in_grace = has_next & (e_day >= next_start - ENTRY_GRACE_DAYS)
+            loose = ~after_death & ~covered & ~in_grace
+            after_exit = loose & has_prev
+            before_entry = loose & ~has_prev
+            where = np.flatnonzero(use)
+            for code, hit, ref in (
+                ("event-after-death", after_death, death[e_child]),
+                ("event-after-exit", after_exit, s_latest[np.maximum(prev, 0)]),
+                ("event-before-entry", before_entry, next_start),
+            ):
+                if not hit.any():
+                    continue
+                mask = np.zeros(len(f), bool)
+                mask[where[hit]] = True
+                ref_days = np.full(len(f), _NO_DAY, dtype=np.int64)
+                ref_days[where[hit]] = ref[hit]
+                detail = pd.Series(_from_days(ref_days), index=f.index)
+                value = f[col] if table == "abuse_victims" else d
+                self.flag(
+                    code,
+                    table,
+                    col,
+                    mask,
+                    value,
+                    detail=detail,
+                    expected=ENTRY_GRACE_DAYS,
+                    **extra,
+                )
+
 
 @cache
 def _pandera_structure(
@@ -621,6 +877,44 @@ def _lookup_dates(keys: pd.Series, dates: pd.Series) -> pd.Series:
     values = dates.to_numpy().astype("datetime64[us]")
     out.iloc[np.flatnonzero(hit)] = values[pos[hit]]
     return out
+
+
+def _days(values: np.ndarray, missing: int = _NO_DAY) -> np.ndarray:
+    """Dates as whole days since 1970 (``int64``); missing dates become *missing*."""
+    arr = np.asarray(values).astype("datetime64[D]")
+    out: np.ndarray = arr.view("int64").copy()
+    out[np.isnat(arr)] = missing
+    return out
+
+
+def _from_days(days: np.ndarray) -> np.ndarray:
+    """Whole days since 1970 back to ``datetime64[us]`` (the sentinels become NaT)."""
+    out: np.ndarray = days.astype("datetime64[D]").astype("datetime64[us]")
+    out[(days == _NO_DAY) | (days == _OPEN_DAY)] = np.datetime64("NaT")
+    return out
+
+
+def _day_text(dates: pd.Series) -> np.ndarray:
+    """Dates as YYYY-MM-DD text, missing as an empty string (only used on a few rows)."""
+    out: np.ndarray = dates.dt.strftime("%Y-%m-%d").fillna("").astype(object).to_numpy()
+    return out
+
+
+def _row(row: float) -> str:
+    """A row number as the user sees it (``?`` when unknown)."""
+    return str(int(row)) if row == row else "?"
+
+
+def _spell_en(entry: str, exit_: str) -> str:
+    """A register spell in words."""
+    start = f"from {entry}" if entry else "from birth"
+    return f"{start} to {exit_}" if exit_ else f"{start}, still on the register"
+
+
+def _spell_vi(entry: str, exit_: str) -> str:
+    """A register spell in Vietnamese."""
+    start = f"từ {entry}" if entry else "từ khi sinh"
+    return f"{start} đến {exit_}" if exit_ else f"{start}, vẫn còn trong sổ"
 
 
 def _text(value: object) -> str:
