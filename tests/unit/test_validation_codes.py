@@ -213,8 +213,15 @@ PLANTED: dict[str, tuple[Planter, set[Problem]]] = {
     ),
     "overlapping-spells": (
         lambda s: _append(
-            s, "children", child_id="C1", commune_code="00001", division_version="2008",
-            birth_date="2015-03-02", sex="F", ethnicity="01", entry_date="2020-01-01",
+            s,
+            "children",
+            child_id="C1",
+            commune_code="00001",
+            division_version="2008",
+            birth_date="2015-03-02",
+            sex="F",
+            ethnicity="01",
+            entry_date="2020-01-01",
         ),  # fmt: skip
         {("overlapping-spells", "children", 4, "child_id")},
     ),
@@ -227,22 +234,34 @@ PLANTED: dict[str, tuple[Planter, set[Problem]]] = {
         {("event-after-exit", "supports", 1, "support_date")},
     ),
     "event-before-entry": (
-        lambda s: _set(s, "children", 1, entry_date="2022-06-01"),
-        {("event-before-entry", "circumstances", 1, "start_date")},
+        lambda s: _set(s, "children", 1, entry_date="2024-07-01"),
+        {("event-before-entry", "consultations", 1, "consultation_date")},
     ),
     "case-in-two-communes": (
         lambda s: _append(
-            _second_commune(s), "abuse_cases", case_id="A1", detected_date="2024-05-02",
-            commune_code="00002", division_version="2008", setting="FAMILY",
+            _second_commune(s),
+            "abuse_cases",
+            case_id="A1",
+            detected_date="2024-05-02",
+            commune_code="00002",
+            division_version="2008",
+            setting="FAMILY",
         ),  # fmt: skip
         {("case-in-two-communes", "abuse_cases", 2, "case_id")},
     ),
     "violator-in-two-communes": (
         lambda s: _append(
-            _set(_second_commune(s), "sanctions", 1, violator_id="V1"), "sanctions",
-            decision_id="QD2", decision_date="2024-05-03", commune_code="00002",
-            division_version="2008", case_id="A1", violator_type="INDIVIDUAL", violator_id="V1",
-            measures="FINE", fine_vnd=1_000_000,
+            _set(_second_commune(s), "sanctions", 1, violator_id="V1"),
+            "sanctions",
+            decision_id="QD2",
+            decision_date="2024-05-03",
+            commune_code="00002",
+            division_version="2008",
+            case_id="A1",
+            violator_type="INDIVIDUAL",
+            violator_id="V1",
+            measures="FINE",
+            fine_vnd=1_000_000,
         ),  # fmt: skip
         {("violator-in-two-communes", "sanctions", 2, "violator_id")},
     ),

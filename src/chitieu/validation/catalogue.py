@@ -364,9 +364,11 @@ _E: list[ErrorType] = [
         "{column} {value}{when} is more than {expected} days before the child entered the "
         "register on {detail}",
         "{column} {value}{when_vi} trước ngày trẻ vào sổ {detail} hơn {expected} ngày",
-        "An event of a registered child is dated more than the grace period "
-        "(chitieu.validation.checks.ENTRY_GRACE_DAYS, 30 days) before the entry date of the "
-        "register row that follows it, with no earlier spell covering it. The row is kept.",
+        "An injury, consultation, support or abuse case of a registered child is dated more "
+        "than the grace period (chitieu.validation.checks.ENTRY_GRACE_DAYS, 30 days) before the "
+        "entry date of the register row that follows it, with no earlier spell covering it. "
+        "The start of a special-circumstance spell is not checked against the entry (a "
+        "disability from birth, an orphan who moved in). The row is kept.",
     ),
     ErrorType(
         "case-in-two-communes",

@@ -751,7 +751,8 @@ class _Run:
 
         An event dated after the child's death, after the child left the register
         (in no later spell), or more than :data:`ENTRY_GRACE_DAYS` days before the
-        child's entry (in no earlier spell) is flagged. Events on the exit date
+        child's entry (in no earlier spell; not for the start of a special-circumstance
+        spell, a state the child may have brought along) is flagged. Events on the exit date
         itself (a fatal injury on the day of death) are not. Spells and events are
         keyed by child and day and matched with one binary search.
         """
@@ -824,7 +825,9 @@ class _Run:
             in_grace = has_next & (e_day >= next_start - ENTRY_GRACE_DAYS)
             loose = ~after_death & ~covered & ~in_grace
             after_exit = loose & has_prev
-            before_entry = loose & ~has_prev
+            # a special-circumstance spell may have begun before the child came (a disability
+            # from birth, an orphan who moved in): its start is not checked against the entry
+            before_entry = loose & ~has_prev & (table != "circumstances")
             where = np.flatnonzero(use)
             for code, hit, ref in (
                 ("event-after-death", after_death, death[e_child]),
