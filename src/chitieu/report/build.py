@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from chitieu.errors import DataNotAvailableError
 from chitieu.inbound import Validation
@@ -51,9 +52,31 @@ def _select(indicators: Sequence[str] | None) -> list[str]:
 
 
 # -- assembling the commune table ---------------------------------------------
-def _commune_pieces(
-    ctx: Any, meta: Any, label: str, age_bands: Sequence[int] | None
-) -> list[pd.DataFrame]:
+def _text(values: Any) -> pa.Array:
+    """*values* (a ``str`` Series, or anything pyarrow reads) as a ``large_string`` array."""
+    arr = pa.array(values, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):  # pragma: no cover - pandas gives one chunk
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
+
+
+def _const(value: str, n: int) -> pa.Array:
+    """*n* times *value*, without *n* Python strings."""
+    indices = pa.array(np.zeros(n, dtype=np.int32))
+    return pa.DictionaryArray.from_arrays(
+        indices, pa.array([value], pa.large_string())
+    ).dictionary_decode()
+
+
+Piece = dict[str, Any]
+
+
+def _commune_pieces(ctx: Any, meta: Any, label: str, age_bands: Sequence[int] | None) -> list[Piece]:
+    """The rows of one indicator: the total and each breakdown, by commune, as columns.
+
+    Text columns are Arrow arrays, counts numpy arrays: :func:`_assemble` joins
+    them without building a Python string per cell.
+    """
     if "commune" not in meta.dimensions:
         raise DataNotAvailableError(
             f"indicator {meta.id!r} cannot be attributed to communes, so it has no place "
@@ -63,28 +86,49 @@ def _commune_pieces(
     if age_bands is not None and "age_bands" in meta.options:
         options["age_bands"] = age_bands
     breakdowns: list[str | None] = [None, *(d for d in meta.dimensions if d != "commune")]
-    pieces = []
+    pieces: list[Piece] = []
     for rank, dim in enumerate(breakdowns):
         by = ("commune",) if dim is None else ("commune", dim)
         part = ctx.compute(meta.id, by=by, **options)
         n = len(part)
-        columns: dict[str, Any] = {
-            "indicator_id": np.full(n, meta.id, dtype=object),
-            "period": np.full(n, label, dtype=object),
-            "unit_code": part["unit_code"].to_numpy(dtype=object),
-            "division_version": part["division_version"].to_numpy(dtype=object),
-            "breakdown": np.full(n, TOTAL if dim is None else dim, dtype=object),
+        columns: Piece = {
+            "_n": n,
+            "indicator_id": meta.id,
+            "period": label,
+            "unit_code": _text(part["unit_code"]),
+            "division_version": _text(part["division_version"]),
+            "breakdown": TOTAL if dim is None else dim,
             "_rank": np.full(n, rank, dtype=np.int64),
             "multi_response": np.full(n, dim in meta.multi_response, dtype=bool),
             "numerator": part["numerator"].to_numpy(dtype=np.float64),
             "denominator": part["denominator"].to_numpy(dtype=np.float64),
+            "units_missing": (
+                part["units_missing"].to_numpy(dtype=np.float64)
+                if "units_missing" in part
+                else np.full(n, np.nan)
+            ),
         }
         if dim is not None:
-            columns[dim] = part[dim].to_numpy(dtype=object)
-        if "units_missing" in part:
-            columns["units_missing"] = part["units_missing"].to_numpy(dtype=np.float64)
-        pieces.append(pd.DataFrame(columns))
+            columns[dim] = _text(part[dim])
+        pieces.append(columns)
     return pieces
+
+
+def _assemble(pieces: Sequence[Piece], dims: Sequence[str]) -> pd.DataFrame:
+    """One frame from the pieces: text columns as ``str`` (Arrow), a dimension a piece
+    is not broken down by as ``total``."""
+    text_columns = ("indicator_id", "period", "unit_code", "division_version", "breakdown", *dims)
+    out: dict[str, Any] = {}
+    for column in text_columns:
+        arrays = []
+        for piece in pieces:
+            value = piece.get(column, TOTAL)
+            arrays.append(_const(value, piece["_n"]) if isinstance(value, str) else value)
+        joined = pa.concat_arrays(arrays) if arrays else pa.array([], pa.large_string())
+        out[column] = pd.Series(pd.arrays.ArrowStringArray(joined), dtype="str")
+    for column in ("_rank", "multi_response", "numerator", "denominator", "units_missing"):
+        out[column] = np.concatenate([piece[column] for piece in pieces])
+    return pd.DataFrame(out)
 
 
 def report(
@@ -209,7 +253,7 @@ def report(
         from chitieu.indicators.stock import normalise_bands
 
         bands = normalise_bands(age_bands)
-    pieces: list[pd.DataFrame] = []
+    pieces: list[Piece] = []
     skipped: list[dict[str, str]] = []
     computed: list[str] = []
     for p in periods:
@@ -229,10 +273,10 @@ def report(
     metas = {i: get_indicator(i) for i in computed}
     dims = [d for d in _dimension_order() if any(d in m.dimensions for m in metas.values())]
     if pieces:
-        frame = pd.concat(pieces, ignore_index=True)
-        version = frame["division_version"].astype(object)
+        frame = _assemble(pieces, dims)
+        version = frame["division_version"]
         unknown = frame["unit_code"].eq(UNKNOWN_UNIT) | version.isna() | version.eq("")
-        frame.loc[unknown.to_numpy(dtype=bool), "division_version"] = UNKNOWN_UNIT
+        frame["division_version"] = version.mask(unknown, UNKNOWN_UNIT)
         frame = frame.iloc[_order(frame, computed, [p.label for p in periods])]
         frame = frame.reset_index(drop=True)
     else:

@@ -74,6 +74,12 @@ def _dimension_order() -> tuple[str, ...]:
     return tuple(d for d in DIMENSIONS if d != "commune")
 
 
+def _as_text(series: pd.Series) -> pd.Series:
+    """*series* as ``str`` with a fresh index (no copy when it is ``str`` already)."""
+    out = series if str(series.dtype) == "str" else series.astype("str")
+    return out.reset_index(drop=True)
+
+
 def _finish_table(
     frame: pd.DataFrame,
     level: str,
@@ -87,16 +93,15 @@ def _finish_table(
     out: dict[str, Any] = {}
     for column in _BASE:
         if column == "level":
-            out[column] = pd.Series(np.full(n, level, dtype=object), dtype="str")
+            out[column] = pd.Series([level], dtype="str").repeat(n).reset_index(drop=True)
         else:
-            out[column] = pd.Series(frame[column].to_numpy(dtype=object), dtype="str")
-    out["breakdown"] = pd.Series(frame["breakdown"].to_numpy(dtype=object), dtype="str")
+            out[column] = _as_text(frame[column])
+    out["breakdown"] = _as_text(frame["breakdown"])
     for dim in dims:
-        values = (
-            frame[dim].to_numpy(dtype=object) if dim in frame else np.full(n, TOTAL, dtype=object)
-        )
-        values = np.where(pd.isna(values), TOTAL, values)
-        out[dim] = pd.Series(values, dtype="str")
+        if dim in frame:
+            out[dim] = _as_text(frame[dim]).fillna(TOTAL)
+        else:
+            out[dim] = pd.Series([TOTAL], dtype="str").repeat(n).reset_index(drop=True)
     out["multi_response"] = frame["multi_response"].to_numpy(dtype=bool)
     num = frame["numerator"].to_numpy(dtype=np.float64)
     den = frame["denominator"].to_numpy(dtype=np.float64)
