@@ -758,7 +758,15 @@ class _Run:
         """
         children = self.sub.children
         ids = children["child_id"]
-        present = ids.notna().to_numpy()
+        named = [
+            self.sub[t]["child_id"]
+            for t in (*_CHILD_EVENT_DATES, "abuse_victims")
+            if not self.sub[t].empty
+        ]
+        if not named:
+            return
+        # only the register rows of children who have an event are looked at
+        present = ids.notna().to_numpy() & isin(ids, pd.concat(named, ignore_index=True))
         child_codes, uniques = pd.factorize(ids.to_numpy()[present])
         known = pd.Index(uniques)
         start = _days(self._valid_date("children", "entry_date").to_numpy()[present])
