@@ -40,6 +40,7 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "compute",
+    "concat",
     "get_indicator",
     "list_indicators",
     "read_submission",
@@ -55,6 +56,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "validate": ("chitieu.validation", "validate"),
     "ValidationReport": ("chitieu.validation", "ValidationReport"),
     "compute": ("chitieu.compute", "compute"),
+    "concat": ("chitieu.consolidate", "concat"),
     "list_indicators": ("chitieu.indicators", "list_indicators"),
     "get_indicator": ("chitieu.indicators", "get_indicator"),
     "report": ("chitieu.report", "report"),
@@ -65,6 +67,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
 if TYPE_CHECKING:  # pragma: no cover
     from chitieu import synth
     from chitieu.compute import compute
+    from chitieu.consolidate import concat
     from chitieu.indicators import get_indicator, list_indicators
     from chitieu.io.read import read_submission
     from chitieu.report import Report, report

@@ -88,7 +88,7 @@ def in_stock_with(ctx: Context, table: str) -> np.ndarray:
 
     def build() -> np.ndarray:
         reg = ctx.register
-        pos = reg.lookup(ctx.data[table]["child_id"])
+        pos = reg.table_positions(table)  # the row valid at each row's date
         stock_pos = reg.stock_positions()
         out = np.where(pos >= 0, stock_pos[np.where(pos >= 0, pos, 0)], -1)
         return np.asarray(out, dtype=np.int64)

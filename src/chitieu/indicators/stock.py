@@ -49,6 +49,7 @@ __all__ = [
     "ADULT_AGE",
     "CHILD_DIMENSIONS",
     "DEFAULT_AGE_BANDS",
+    "EVENT_DATE_COLUMNS",
     "ChildEvents",
     "Register",
     "age_axis",
@@ -227,48 +228,153 @@ def commune_label_set(code: pd.Series, version: pd.Series) -> set[str]:
     return set(labels.tolist())
 
 
+#: The date that attributes a row of an event table to one register row of a
+#: child with several (a child who moved): the commune whose spell covers it.
+#: ``None``: the reference date (a spell of special circumstances counts where
+#: the child lives on the day it is counted).
+EVENT_DATE_COLUMNS: dict[str, str | None] = {
+    "circumstances": None,
+    "supports": "support_date",
+    "consultations": "consultation_date",
+    "injuries": "injury_date",
+}
+
+# Spell starts of one child are searched in one sorted int64 array of
+# ``child * _SHIFT + day``: days offset so that every date from 1880 to 2200
+# (and a missing entry date, the earliest) fits below _SHIFT.
+_SHIFT = np.int64(1 << 24)
+_DAY_OFFSET = np.int64(1 << 23)
+
+
+def _days(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Dates as int64 days since 1970 (NaT stays NaT as ``datetime64[D]``)."""
+    return np.asarray(pd.to_datetime(pd.Series(values, copy=False)), dtype="datetime64[D]")
+
+
+class _Spells:
+    """The register rows of the children listed more than once, sorted for look-ups.
+
+    ``rows`` are register positions sorted by child (the position of the
+    child's first row), entry date (missing first) and position; ``start``
+    holds ``child * _SHIFT + entry day`` for ``np.searchsorted``; ``exit`` the
+    exit day (missing: never); ``before`` the latest exit of the child's
+    earlier spells (to tell when two spells cover one date).
+    """
+
+    def __init__(
+        self, first: np.ndarray, repeated: np.ndarray, entry: np.ndarray, exit_: np.ndarray
+    ) -> None:
+        rows = np.flatnonzero(repeated)
+        child = first[rows]
+        entry_days = entry[rows]
+        start_day = np.where(
+            np.isnat(entry_days), 0, entry_days.astype(np.int64) + _DAY_OFFSET
+        ).clip(0, _SHIFT - 1)
+        order = np.lexsort((rows, start_day, child))
+        self.rows = rows[order]
+        self.child = child[order]
+        self.start = self.child * _SHIFT + start_day[order]
+        exit_days = exit_[self.rows]
+        never = np.iinfo(np.int64).max
+        self.exit = np.where(np.isnat(exit_days), never, exit_days.astype(np.int64))
+        latest = pd.Series(self.exit).groupby(self.child).cummax().to_numpy()
+        shifted = np.empty_like(latest)
+        shifted[1:] = latest[:-1]
+        if len(shifted):
+            shifted[0] = np.iinfo(np.int64).min
+        new_child = np.ones(len(self.child), dtype=bool)
+        new_child[1:] = self.child[1:] != self.child[:-1]
+        self.before = np.where(new_child, np.iinfo(np.int64).min, shifted)
+
+    def at(self, first_pos: np.ndarray, when: np.ndarray) -> np.ndarray:
+        """The row of each child (first-row position) whose spell covers *when*.
+
+        Where no spell or several spells cover the date (or the date is
+        missing), the child's first row.
+        """
+        day = _days(when)
+        known = ~np.isnat(day)
+        d = np.where(known, day.astype(np.int64), 0)
+        key = first_pos * _SHIFT + np.clip(d + _DAY_OFFSET, 0, _SHIFT - 1)
+        i = np.searchsorted(self.start, key, side="right") - 1
+        safe = np.clip(i, 0, max(len(self.rows) - 1, 0))
+        ok = known & (i >= 0) & (self.child[safe] == first_pos)
+        ok &= (d < self.exit[safe]) & ~(self.before[safe] > d)
+        return np.where(ok, self.rows[safe], first_pos)
+
+
 class Register:
     """Every child of the register with the codes of the child-level dimensions.
 
     Built once per :class:`chitieu.compute.Context` (that is, per submission
-    and period). A ``child_id`` listed twice keeps its first row (validation
-    reports the duplicate).
+    and period). A child listed several times (consolidated commune
+    submissions: a child who moved) keeps all its rows, one per spell
+    ``[entry_date, exit_date)``: the child is in the stock through the row
+    whose spell covers the reference date (when several do, the first row;
+    when none does, the child is not in the stock), and :meth:`lookup` with
+    dates finds the row whose spell covers each date (when several or none
+    do, the first row). Positions are register rows; :attr:`child` gives each
+    row's child (the position of its first row), for counting distinct
+    children.
     """
 
     def __init__(self, ctx: Context) -> None:
         children = ctx.data.children
         ids = children["child_id"].astype("str")
-        # Validation flags a repeated or missing id as an error and the rows with errors
-        # are left out, so validated data have unique ids: only unvalidated data are checked.
-        known_unique = ctx.data.validation_summary is not None
-        arrow_ids = None if known_unique else _arrow_text(ids)
-        if arrow_ids is not None and len(pc.unique(arrow_ids)) != len(arrow_ids):
-            first = ~ids.duplicated(keep="first").to_numpy()
-            children = children.loc[first]
-            ids = ids.loc[first]
         ref = ctx.period.reference_date
         self.n = len(children)
-        #: Child ids of the register (Arrow, unique).
+        #: Child ids of the register (Arrow; a child who moved is listed once per spell).
         self.ids = _arrow_text(ids)
         self._data = ctx.data
+        self._ref = ref
         self._universe: tuple[pa.Array, np.ndarray] | None = None
+        self._positions: dict[str, np.ndarray] = {}
         self.birth = pd.Series(children["birth_date"].to_numpy(), copy=False)
         self.age = age_in_years(self.birth, ref)
         ref64 = np.datetime64(ref, "D")
         birth_missing = np.isnan(self.age)
         alive = np.ones(self.n, dtype=bool)
+        exit_d = (
+            _days(children["exit_date"])
+            if "exit_date" in children
+            else np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        )
         if "exit_date" in children:
-            exit_d = np.asarray(pd.to_datetime(children["exit_date"]), dtype="datetime64[D]")
             alive &= np.isnat(exit_d) | (exit_d > ref64)
             if "exit_reason" in children:
                 reason = children["exit_reason"].notna().to_numpy()
                 alive &= ~(reason & np.isnat(exit_d))
         entered = np.ones(self.n, dtype=bool)
+        entry_d = (
+            _days(children["entry_date"])
+            if "entry_date" in children
+            else np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        )
         if "entry_date" in children:
-            entry_d = np.asarray(pd.to_datetime(children["entry_date"]), dtype="datetime64[D]")
             entered = np.isnat(entry_d) | (entry_d <= ref64)
         young = birth_missing | ((self.age >= 0) & (self.age < ADULT_AGE))
         self.in_stock = alive & entered & young
+        #: Each row's child: the position of the child's first row (``None``: ids are unique).
+        self.child: np.ndarray | None = None
+        self._spells: _Spells | None = None
+        if not ids.is_unique:
+            codes_, _ = pd.factorize(ids)
+            codes_ = np.asarray(codes_, dtype=np.int64)
+            first_of_code = np.full(codes_.max(initial=-1) + 2, -1, dtype=np.int64)
+            positions = np.arange(self.n, dtype=np.int64)
+            # first row of each id: assign in reverse so that the first position wins
+            first_of_code[codes_[::-1]] = positions[::-1]
+            first = first_of_code[codes_]
+            first = np.where(codes_ >= 0, first, positions)  # a missing id is a child of its own
+            self.child = first
+            repeated = np.bincount(first, minlength=self.n)[first] > 1
+            self._spells = _Spells(first, repeated, entry_d, exit_d)
+            self._moved = np.zeros(self.n, dtype=bool)
+            self._moved[first[repeated]] = True
+            # one stock row per child: the first of its rows whose spell covers the date
+            stock_rows = np.flatnonzero(self.in_stock)
+            again = pd.Series(first[stock_rows]).duplicated(keep="first").to_numpy()
+            self.in_stock[stock_rows[again]] = False
         self.stock_index = np.flatnonzero(self.in_stock)
 
         self.axes: dict[str, Axis] = {
@@ -295,7 +401,7 @@ class Register:
             if "birth_registered" in children
             else np.zeros(self.n, dtype=bool)
         )
-        #: The register frame (one row per child id).
+        #: The register frame (one row per child and spell).
         self.frame = children
         self._stock_rows: dict[tuple[int, ...], Rows] = {}
 
@@ -319,13 +425,20 @@ class Register:
             hit = pc.index_in(self.ids, value_set=universe).to_numpy(zero_copy_only=False)
             hit = np.where(np.isnan(hit.astype(np.float64)), -1, hit).astype(np.int64)
             where = np.full(len(universe), -1, dtype=np.int64)
-            rows = np.flatnonzero(hit >= 0)
+            rows = np.flatnonzero(hit >= 0)[::-1]  # reversed: a child's first row wins
             where[hit[rows]] = rows
             self._universe = (universe, where)
         return self._universe
 
-    def lookup(self, child_ids: pd.Series) -> np.ndarray:
-        """Register positions of *child_ids* (-1 where the id is not on the register)."""
+    def lookup(
+        self, child_ids: pd.Series, dates: pd.Series | np.ndarray | None = None
+    ) -> np.ndarray:
+        """Register positions of *child_ids* (-1 where the id is not on the register).
+
+        Without *dates*, the first row of each child; with *dates* (one per
+        id), the row whose spell ``[entry_date, exit_date)`` covers the date,
+        or the first row when several or none do.
+        """
         arr = _arrow_text(child_ids)
         universe, where = self._id_universe()
         idx = pc.index_in(arr, value_set=universe).to_numpy(zero_copy_only=False)
@@ -340,7 +453,33 @@ class Register:
                 direct = pc.index_in(arr.take(pa.array(rest)), value_set=self.ids)
                 d = direct.to_numpy(zero_copy_only=False).astype(np.float64)
                 out[rest] = np.where(np.isnan(d), -1, d).astype(np.int64)
+        if dates is not None and self._spells is not None and self.child is not None:
+            when = np.asarray(pd.to_datetime(pd.Series(dates, copy=False)), dtype="datetime64[D]")
+            moved = np.flatnonzero(out >= 0)
+            moved = moved[self._moved[out[moved]]]
+            if len(moved):
+                out[moved] = self._spells.at(out[moved], when[moved])
         return out
+
+    def table_positions(self, table: str) -> np.ndarray:
+        """Register row of the child of every row of *table* (-1: not on the register).
+
+        The row is the one valid at the row's date (:data:`EVENT_DATE_COLUMNS`;
+        the reference date for a spell of special circumstances). Computed once
+        per table.
+        """
+        if table not in self._positions:
+            frame = self._data[table]
+            column = EVENT_DATE_COLUMNS.get(table)
+            dates: pd.Series | np.ndarray | None
+            if self._spells is None:
+                dates = None
+            elif column is None or column not in frame:
+                dates = np.full(len(frame), np.datetime64(self._ref, "D"))
+            else:
+                dates = frame[column]
+            self._positions[table] = self.lookup(frame["child_id"], dates)
+        return self._positions[table]
 
     def stock(self, age_bands: Sequence[int] | None = None) -> Rows:
         """The children in the stock at the reference date, one unit each (cached per bands)."""
@@ -363,7 +502,9 @@ class Register:
 class ChildEvents:
     """Rows of an event table in the period, resolved to children.
 
-    ``key`` identifies the child (distinct children share a key), ``order`` is
+    ``key`` is the register row of the child valid at the event date (or a
+    key of its own for a child not on the register), ``child`` identifies the
+    child (distinct children share it, whichever of their rows), ``order`` is
     the order of the rows by date then id (so "the child's first event" is
     well defined), ``codes`` holds the child-level codes taken from the
     register or the event row, with the age group at the event date.
@@ -375,6 +516,7 @@ class ChildEvents:
     age: np.ndarray
     codes: dict[str, np.ndarray]
     frame: pd.DataFrame
+    child: np.ndarray | None = None
 
     def select(self, mask: np.ndarray) -> ChildEvents:
         """The rows where *mask* is true, keeping their order."""
@@ -389,6 +531,7 @@ class ChildEvents:
             self.age[idx],
             {k: v[idx] for k, v in self.codes.items()},
             self.frame.iloc[idx],
+            None if self.child is None else self.child[idx],
         )
 
 
@@ -413,7 +556,7 @@ def child_events(
     reg = ctx.register
     in_period = ctx.period.contains(frame[date_column])
     rows = frame.loc[in_period]
-    pos = reg.lookup(rows["child_id"])
+    pos = reg.lookup(rows["child_id"], rows[date_column])
     if "registered_here" in rows:
         not_here = rows["registered_here"].eq(False).fillna(False).to_numpy(dtype=bool)
         pos = np.where(not_here, -1, pos)
@@ -469,10 +612,13 @@ def child_events(
     # Distinct children: register position, or a key of their own for the others.
     other_ids = rows["child_id"].astype("str").to_numpy(dtype=object)
     other_key = pd.factorize(np.where(known, "", other_ids))[0]
-    key = np.where(known, pos, reg.n + other_key)
+    key = np.where(known, pos, reg.n + other_key).astype(np.int64)
+    child = None
+    if reg.child is not None:  # a child with several rows: one child whichever the row
+        child = np.where(known, reg.child[safe], key).astype(np.int64)
     ids_rank = pd.factorize(rows[id_column].astype("str").to_numpy(dtype=object), sort=True)[0]
     order = np.lexsort((ids_rank, when.astype(np.int64)))
-    return ChildEvents(len(rows), key.astype(np.int64), order, age, codes_, rows)
+    return ChildEvents(len(rows), key, order, age, codes_, rows, child)
 
 
 def distinct_units(
@@ -514,7 +660,8 @@ def distinct_children(
     injured at home and at school counts once in each place.
     """
     child_codes = {k: v for k, v in events.codes.items() if k not in event_dims}
-    return distinct_units(events.key, events.order, child_codes, event_dims, multi_pairs)
+    key = events.key if events.child is None else events.child
+    return distinct_units(key, events.order, child_codes, event_dims, multi_pairs)
 
 
 def reference(ctx: Context) -> date:

@@ -21,7 +21,7 @@ import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
@@ -1444,7 +1444,11 @@ def read_table(
     return frame, issues.frame()
 
 
-def read_submission(path: str | os.PathLike[str], *, limits: Limits | None = None) -> Submission:
+def read_submission(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    limits: Limits | None = None,
+) -> Submission:
     """Read a submission from a folder, a ``.zip``, a workbook or one table file.
 
     Parameters
@@ -1452,7 +1456,10 @@ def read_submission(path: str | os.PathLike[str], *, limits: Limits | None = Non
     path
         A folder or zip with one file per table (CSV, ``.xlsx`` or Parquet,
         named after the table in English or Vietnamese), a workbook whose sheets
-        are the tables, or a single table file.
+        are the tables, or a single table file. A list of them (one per
+        commune) is read part by part and consolidated with
+        :func:`chitieu.concat`: ``_source_file`` then starts with the part's
+        folder (``xa-07774/tre_em.csv``).
     limits
         Bounds on the input (total size, inflation ratio of zip members, rows,
         columns, cell length, files); by default :meth:`Limits.from_env`, the
@@ -1492,6 +1499,12 @@ def read_submission(path: str | os.PathLike[str], *, limits: Limits | None = Non
     >>> sub.children["_source_row"].tolist(), sub.tables_present
     ([2], ('children',))
     """
+    if isinstance(path, Sequence) and not isinstance(path, str):
+        from chitieu.consolidate import concat
+
+        if not path:
+            raise ReadError("no paths given", code="no-such-path")
+        return concat([read_submission(one, limits=limits) for one in path])
     p = Path(path)
     if not p.exists():
         raise ReadError(f"{p}: no such file or folder", code="no-such-path")
