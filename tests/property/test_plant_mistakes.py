@@ -58,7 +58,11 @@ def unknown_commune(sub: Submission, i: int) -> tuple[Submission, Expected]:
 
 def duplicate_child_id(sub: Submission, i: int) -> tuple[Submission, Expected]:
     k = min(i, len(sub.children) - 2)
-    planted = _set(sub, "children", k + 1, "child_id", sub.children["child_id"].iloc[k])
+    # an exact repeat (same commune, same spell): a second spell would be a move
+    planted = sub
+    for col in ("child_id", "commune_code", "division_version", "birth_date", "entry_date",
+                "exit_date", "exit_reason"):  # fmt: skip
+        planted = _set(planted, "children", k + 1, col, sub.children[col].iloc[k])
     # the rows of other tables that named the overwritten id now name nobody
     lost = sub.children["child_id"].iloc[k + 1]
     assume(not any(sub[t]["child_id"].eq(lost).any() for t in _CHILD_TABLES))

@@ -222,7 +222,7 @@ PLANTED: dict[str, tuple[Planter, set[Problem]]] = {
             sex="F",
             ethnicity="01",
             entry_date="2020-01-01",
-        ),  # fmt: skip
+        ),
         {("overlapping-spells", "children", 4, "child_id")},
     ),
     "event-after-death": (
@@ -246,7 +246,7 @@ PLANTED: dict[str, tuple[Planter, set[Problem]]] = {
             commune_code="00002",
             division_version="2008",
             setting="FAMILY",
-        ),  # fmt: skip
+        ),
         {("case-in-two-communes", "abuse_cases", 2, "case_id")},
     ),
     "violator-in-two-communes": (
@@ -262,7 +262,7 @@ PLANTED: dict[str, tuple[Planter, set[Problem]]] = {
             violator_id="V1",
             measures="FINE",
             fine_vnd=1_000_000,
-        ),  # fmt: skip
+        ),
         {("violator-in-two-communes", "sanctions", 2, "violator_id")},
     ),
     "unknown-child": (
