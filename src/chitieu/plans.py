@@ -35,7 +35,6 @@ chitieu.plans.PlanMismatchError: the period 2024-Q3 is part of the period of the
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import operator
@@ -526,22 +525,14 @@ def _fmt(x: float | None) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.2f}"
 
 
-def _accepts(func: Callable[..., Any], name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def _plan_report(plan: Plan, data: Submission, period: Period, validation: str) -> Any:
     """The commune-level report of the plan's indicators on *data*."""
     from chitieu.report import report as build_report
 
-    kwargs: dict[str, Any] = {}
-    if _accepts(build_report, "validation"):
-        kwargs["validation"] = validation
     ids = list(dict.fromkeys(t.indicator_id for t in plan.targets))
-    return build_report(data, period=period, level="commune", indicators=ids, **kwargs)
+    return build_report(
+        data, period=period, level="commune", indicators=ids, validation=validation  # type: ignore[arg-type]
+    )
 
 
 def _report_communes(rep: Any) -> set[tuple[str, str]]:

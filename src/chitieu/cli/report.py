@@ -14,10 +14,8 @@ without the plan's commune give "no data" with the reason.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib.util
-import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -206,37 +204,13 @@ def attach_note(rep: Any, note: str) -> Any:
     return rep.with_notes(note)
 
 
-@contextlib.contextmanager
-def _validated_already() -> Iterator[None]:
-    """The command validated the data itself: no warning that the library did not."""
-    from chitieu.errors import UnvalidatedDataWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UnvalidatedDataWarning)
-        yield
-
-
-def _skip_validation(func: Any) -> dict[str, Any]:
-    """``validation="skip"`` for *func*, if it takes that keyword."""
-    import inspect
-
-    try:
-        accepts = "validation" in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        accepts = False
-    return {"validation": "skip"} if accepts else {}
-
-
 def compute_report(
     sub: Any, period: Any, *, level: str = "commune", indicators: Sequence[str] | None = None
 ) -> Any:
     """:func:`chitieu.report.report` on a submission the command has validated already."""
     from chitieu.report import report
 
-    with _validated_already():
-        return report(
-            sub, period=period, level=level, indicators=indicators, **_skip_validation(report)
-        )
+    return report(sub, period=period, level=level, indicators=indicators, validation="skip")
 
 
 def plan_notes(
@@ -251,8 +225,7 @@ def plan_notes(
 
     held = set(rep.indicators["id"]) | set(rep.skipped["indicator_id"])
     source = rep if all(t.indicator_id in held for t in plan.targets) else sub
-    with _validated_already():
-        evaluation = evaluate(plan, source, validation="skip")
+    evaluation = evaluate(plan, source, validation="skip")
     return evaluation, attainment_notes(plan, evaluation, lang=lang, values=values)
 
 
