@@ -46,7 +46,7 @@ from typing import Any, Literal, get_args
 from chitieu.errors import InvalidDataError, InvalidDataWarning
 from chitieu.submission import Submission, ValidationSummary
 
-__all__ = ["VALIDATION_MODES", "Prepared", "Validation", "prepare", "summary_notes"]
+__all__ = ["VALIDATION_MODES", "Prepared", "Validation", "check_mode", "prepare", "summary_notes"]
 
 Validation = Literal["drop", "refuse", "skip"]
 #: The accepted values of ``validation=``.

@@ -46,6 +46,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from chitieu.errors import ChitieuError, DataNotAvailableError, ReadError, UnknownIndicatorError
+from chitieu.inbound import VALIDATION_MODES, check_mode
 from chitieu.periods import Period, parse_period
 from chitieu.submission import Submission
 
@@ -82,7 +83,6 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 STATUSES: dict[str, str] = {"met": "đạt", "not met": "chưa đạt", "no data": "không có số liệu"}
 
 #: What ``validation=`` may say (passed on to :func:`chitieu.report.report`).
-VALIDATION_MODES: tuple[str, ...] = ("drop", "refuse", "skip")
 
 
 class PlanMismatchError(ChitieuError, ValueError):
@@ -612,10 +612,7 @@ def evaluate(
     """
     from chitieu.report import Report
 
-    if validation not in VALIDATION_MODES:
-        raise ValueError(
-            f"validation must be one of {', '.join(VALIDATION_MODES)}, found {validation!r}"
-        )
+    check_mode(validation)
     asked = check_period(plan, plan.period if period is None else period)
     if isinstance(data, Submission):
         rep = _plan_report(plan, data, asked, validation)
