@@ -477,10 +477,13 @@ class _Run:
         over = same & (start < prev_end)
         if not over.any():
             return
+        # the later of the two rows in the file is flagged, naming the earlier one
+        one, two = pos[over], pos[prev_holder[over]]
+        later, earlier = np.maximum(one, two), np.minimum(one, two)
         mask = np.zeros(len(f), bool)
-        mask[pos[over]] = True
+        mask[later] = True
         other = np.full(len(f), -1, dtype=np.int64)
-        other[pos[over]] = pos[prev_holder[over]]
+        other[later] = earlier
         _, rows = self.where("children")
         communes = f["commune_code"].astype(object).to_numpy()
         entry = _day_text(f["entry_date"])
