@@ -181,9 +181,9 @@ def _all_text(report: object) -> str:
 
 def test_identity_values_are_masked_where_problems_are_recorded() -> None:
     sub = _set(base(), "children", 1, child_id=CCCD)
-    sub = _set(sub, "children", 2, child_id=CCCD)  # a duplicate: the id is the problem's value
+    sub = _set(sub, "children", 2, child_id=CCCD)  # two spells at once: the id is the value
     report = validate(sub, today=TODAY)
-    dup = report.errors.loc[report.errors["code"] == "duplicate-id"].iloc[0]
+    dup = report.errors.loc[report.errors["code"] == "overlapping-spells"].iloc[0]
     assert dup["value"] == "0012••••••78" and bool(dup["masked"]) is True
     assert "0012••••••78" in dup["message_en"] and "0012••••••78" in dup["message_vi"]
     assert dup["message_en"].endswith("(personal data masked)")
