@@ -65,7 +65,7 @@ def _injury(iid: str, cid: str, commune: str, day: str) -> dict[str, object]:
 
 
 def _unit(code: str, name: str) -> dict[str, object]:
-    return {"unit_code": code, "division_version": "2008", "name": name, "level": "commune"}
+    return {"unit_code": code, "division_version": "2008", "name": name, "level": "COMMUNE"}
 
 
 def _communes() -> tuple[Submission, Submission]:
