@@ -17,6 +17,12 @@ reference date when
   reference date, and no exit reason recorded without an exit date (the
   register says the child left; without a date the child is not counted).
 
+A child listed several times (consolidated commune submissions: a child who
+moved) is in the stock through the row whose spell ``[entry_date, exit_date)``
+covers the reference date, and each event is attributed to the row whose
+spell covers the event date (``docs/semantics.md``, "Consolidating commune
+submissions").
+
 Attribution: a child belongs to the commune recorded on the register. An
 event belongs by default to the child's commune of residence (the register's
 commune); a child not on the register (``registered_here`` false, or an id the
