@@ -27,8 +27,8 @@ class ChildSchema(pa.DataFrameModel):
 
     child_id: Series[str] = field(
         "Mã trẻ em", en="Child ID", aliases=("ma tre", "ma so tre em", "ma dinh danh tre em", "id"),
-        unique=True, example="C000123",
-    )
+        example="C000123",
+    )  # not unique: a child who moved has one row per spell (validation: overlapping-spells)
     commune_code: Series[str] = field(
         "Mã xã", en="Commune code", aliases=("ma xa phuong", "ma don vi", "ma xa noi cu tru"),
         example="07774",
