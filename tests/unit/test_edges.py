@@ -147,3 +147,18 @@ def test_births_count_by_birth_date_whatever_the_entry_date() -> None:
     stock = compute("child_population", sub, period="2024", validation="skip").iloc[0]
     assert stock["numerator"] == 1  # A was entered after the reference date
     assert "Births count by birth date" in get_indicator("sex_ratio_at_birth").notes
+
+
+def test_a_child_who_moved_is_born_once() -> None:
+    # Two register rows of one child (moved from 00001 to 00001's neighbour on 1 July):
+    # births count the child once.
+    sub = _sub(
+        [
+            _child("A", "00001", birth_date="2024-02-01", sex="M", exit_date="2024-07-01",
+                   exit_reason="MOVED"),
+            _child("A", "00001", birth_date="2024-02-01", sex="M", entry_date="2024-07-01"),
+            _child("B", "00001", birth_date="2024-03-01", sex="F"),
+        ]
+    )
+    ratio = compute("sex_ratio_at_birth", sub, period="2024", validation="skip").iloc[0]
+    assert (ratio["numerator"], ratio["denominator"]) == (1, 1)

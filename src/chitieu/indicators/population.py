@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from chitieu.indicators.common import axes_for, cube
@@ -129,6 +130,8 @@ def sex_ratio_at_birth(ctx: Context, *, by: tuple[str, ...] = ()) -> pd.DataFram
     """
     reg = ctx.register
     born = ctx.period.contains(reg.birth)
+    if reg.child is not None:  # a child who moved is born once: count the child's first row
+        born &= reg.child == np.arange(reg.n)
     sex = reg.codes["sex"]
     cats = reg.axes["sex"].categories
     rows = Rows(reg.n, {k: reg.codes[k] for k in ("commune", "urban_rural")})
