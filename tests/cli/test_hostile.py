@@ -107,6 +107,7 @@ sys.exit(code)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc (Linux)")
 @pytest.mark.parametrize("case", _params(HEAVY))
 def test_heavy_hostile_input_stays_within_memory(case: Any, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -189,6 +190,7 @@ def _age(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
+@pytest.mark.slow
 @given(children())
 def test_consolidated_counts_are_the_sum_of_the_communes(kids: list[dict[str, object]]) -> None:
     parts = _submissions(kids)
@@ -205,6 +207,7 @@ def test_consolidated_counts_are_the_sum_of_the_communes(kids: list[dict[str, ob
         }, indicator
 
 
+@pytest.mark.slow
 @given(children())
 def test_no_child_is_in_two_stocks(kids: list[dict[str, object]]) -> None:
     whole = chitieu.concat(_submissions(kids))

@@ -80,6 +80,7 @@ def _check_published(original: pd.DataFrame, published: pd.DataFrame, k: int) ->
     assert (hidden.to_numpy() <= flagged.to_numpy()).all()
 
 
+@pytest.mark.slow
 @given(rep=reports(), k=st.integers(2, 8))
 def test_suppressed_report_is_safe(rep: Report, k: int) -> None:
     before = rep.table.copy()
@@ -91,6 +92,7 @@ def test_suppressed_report_is_safe(rep: Report, k: int) -> None:
     assert suppress(rep, k=k).table.equals(published.table)  # deterministic
 
 
+@pytest.mark.slow
 @given(rep=reports(), k=st.integers(2, 8))
 def test_levels_protect_units_under_a_parent(rep: Report, k: int) -> None:
     out = suppress_levels(rep, ["commune", "province"], k=k)

@@ -193,6 +193,7 @@ def _by_columns(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @given(submissions())
 def test_percent_numerator_between_zero_and_denominator(sub: Submission) -> None:
     ctx = Context(sub, PERIOD)
@@ -206,6 +207,7 @@ def test_percent_numerator_between_zero_and_denominator(sub: Submission) -> None
             assert ((out.loc[~zero, "value"] >= 0) & (out.loc[~zero, "value"] <= 100)).all()
 
 
+@pytest.mark.slow
 @given(submissions())
 def test_single_response_rows_add_up_to_the_total(sub: Submission) -> None:
     ctx = Context(sub, PERIOD)
@@ -224,6 +226,7 @@ def test_single_response_rows_add_up_to_the_total(sub: Submission) -> None:
                 ), (iid, dim)
 
 
+@pytest.mark.slow
 @given(submissions())
 def test_multi_response_rows_each_within_total_and_total_within_their_sum(
     sub: Submission,
@@ -314,6 +317,7 @@ def test_shuffling_rows_changes_nothing(sub: Submission, rnd: Any) -> None:
     st.sampled_from(["01", "08", "11"]),
     st.sampled_from(["HOME", "SCHOOL", "COMMUNITY"]),
 )
+@pytest.mark.slow
 def test_adding_one_injured_child_adds_one_to_the_right_cells(
     sub: Submission, commune: str, sex: str, age_days: int, injury_type: str, place: str
 ) -> None:

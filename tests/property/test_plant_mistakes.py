@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pandas as pd
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -187,6 +188,7 @@ def test_the_bases_are_valid_without_warnings() -> None:
         assert report.valid and report.n_warnings == 0, (seed, report.errors.head())
 
 
+@pytest.mark.slow
 @given(
     planter=st.sampled_from(PLANTERS), seed=st.sampled_from(sorted(BASE)), i=st.integers(0, 3998)
 )
@@ -201,6 +203,7 @@ def test_one_planted_mistake_gives_one_problem(planter: Planter, seed: int, i: i
     assert report.invalid_rows(table)[row - 1]
 
 
+@pytest.mark.slow
 @given(
     seed=st.integers(0, 10_000),
     n=st.integers(1, 3000),

@@ -65,6 +65,7 @@ def test_unknown_commune_goes_to_the_unknown_part(national: Submission) -> None:
     assert len(parts[UNKNOWN_PART].children) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("by", ["province", "district", "commune"])
 def test_partitions_engine_equals_memory(
     national: Submission, whole: chitieu.report.Report, by: str
@@ -75,6 +76,7 @@ def test_partitions_engine_equals_memory(
     assert any("engine 'partitions'" in n for n in rep.notes)
 
 
+@pytest.mark.slow
 def test_rollups_of_combined_parts_equal_memory(
     national: Submission, whole: chitieu.report.Report
 ) -> None:
@@ -84,6 +86,7 @@ def test_rollups_of_combined_parts_equal_memory(
         pd.testing.assert_frame_equal(combined.rollup(level).table, whole.rollup(level).table)
 
 
+@pytest.mark.slow
 def test_partition_folders_give_the_memory_report(
     national: Submission, whole: chitieu.report.Report, tmp_path: Path
 ) -> None:

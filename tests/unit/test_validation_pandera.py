@@ -110,7 +110,7 @@ def _chitieu_cells(table: str, frame: pd.DataFrame) -> set[tuple[str, str, objec
     for p in report:
         if p["table"] != table or p["code"] not in COMPARED:
             continue
-        if (table, p["column"]) == ("children", "child_id"):
+        if (table, p["column"], p["code"]) == ("children", "child_id", "duplicate-id"):
             continue  # repeats of a child are chitieu's own rule (spells), not the model's
         where: object = p["value"] if p["code"] == "duplicate-id" else p["row"] - 1
         out.add((p["code"], p["column"], where))
