@@ -79,7 +79,74 @@ def test_compute_and_report_name_the_unknown_unit_alike() -> None:
     rep = report(sub, period="2024", indicators=["child_population"], validation="skip")
     row = out.loc[out["unit_code"] == UNKNOWN_UNIT].iloc[0]
     rep_row = rep.totals().set_index("unit_code").loc[UNKNOWN_UNIT]
-    assert row["division_version"] == rep_row["division_version"] == UNKNOWN_UNIT
+    # the record has no commune but has its division version: it keeps it
+    assert row["division_version"] == rep_row["division_version"] == V
+
+
+def _mixed_versions() -> Submission:
+    """A province of 2008 data and one of 2025 data, each with a record without a commune."""
+    units = make_frame(
+        "units",
+        [
+            {"unit_code": "01", "division_version": "2008", "name": "Tỉnh A", "level": "PROVINCE"},
+            {
+                "unit_code": "00001",
+                "division_version": "2008",
+                "name": "Xã Một",
+                "level": "COMMUNE",
+                "province_code": "01",
+                "records_from": "2024-01-01",
+                "records_to": "2024-12-31",
+            },
+            {"unit_code": "02", "division_version": "2025", "name": "Tỉnh B", "level": "PROVINCE"},
+            {
+                "unit_code": "00002",
+                "division_version": "2025",
+                "name": "Xã Hai",
+                "level": "COMMUNE",
+                "province_code": "02",
+                "records_from": "2024-01-01",
+                "records_to": "2024-12-31",
+            },
+        ],
+    )
+    children = [
+        _child("A", "00001"),
+        _child("B", None),  # 2008, commune missing
+        _child("C", "00002", division_version="2025"),
+        _child("D", None, division_version="2025"),  # 2025, commune missing
+        _child("E", "00002", division_version="2025"),
+    ]
+    return Submission(children=make_frame("children", children), units=units)
+
+
+def test_a_record_without_a_commune_keeps_its_division_version() -> None:
+    # Rule: a record whose commune is missing stays under "unknown" and keeps its own
+    # division version, also when 2008 and 2025 data are mixed.
+    sub = _mixed_versions()
+    rep = report(sub, period="2024", indicators=["child_population"], validation="skip")
+    communes = rep.totals().set_index(["unit_code", "division_version"])["numerator"]
+    assert communes.to_dict() == {
+        ("00001", "2008"): 1,
+        ("00002", "2025"): 2,
+        (UNKNOWN_UNIT, "2008"): 1,
+        (UNKNOWN_UNIT, "2025"): 1,
+    }
+    out = compute("child_population", sub, period="2024", by=("commune",), validation="skip")
+    got = out.set_index(["unit_code", "division_version"])["numerator"].to_dict()
+    assert got == communes.to_dict()
+
+
+def test_national_rows_of_mixed_versions_add_up_from_their_provinces() -> None:
+    # With the version kept, every national row is the sum of the province rows of
+    # the same version, the records without a commune included.
+    sub = _mixed_versions()
+    rep = report(sub, period="2024", indicators=["child_population"], validation="skip")
+    provinces = rep.rollup("province").totals()
+    national = rep.rollup("national").totals()
+    by_version = provinces.groupby("division_version")["numerator"].sum().to_dict()
+    assert national.set_index("division_version")["numerator"].to_dict() == by_version
+    assert by_version == {"2008": 2, "2025": 3}
 
 
 def _abuse(support_date: str, detected: str = "2024-12-20") -> Submission:

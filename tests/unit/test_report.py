@@ -305,7 +305,8 @@ def test_unknown_commune_is_kept_and_flagged() -> None:
     # missing commune it is counted under "unknown", flagged.
     assert communes.loc[UNKNOWN_UNIT, "numerator"] == 2
     assert "09999" not in communes.index
-    assert communes.loc[UNKNOWN_UNIT, "division_version"] == UNKNOWN_UNIT
+    # the records keep their division version
+    assert communes.loc[UNKNOWN_UNIT, "division_version"] == "2008"
     assert "unknown_unit" in communes.loc[UNKNOWN_UNIT, "flags"]
     province = rep.rollup("province").totals().set_index("unit_code")
     # X1 (no commune) and Y1 (commune not in the units table) are in no known province

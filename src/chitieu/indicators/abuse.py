@@ -24,7 +24,7 @@ from chitieu.indicators.stock import (
     ChildEvents,
     child_events,
     codelist_axis,
-    commune_labels,
+    commune_index,
     distinct_children,
     normalise_bands,
     unknown_of,
@@ -334,9 +334,8 @@ def abuse_cases(ctx: Context, *, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """
     cases = _cases(ctx)
     cases = cases.loc[ctx.period.contains(cases["detected_date"])]
-    commune = encode(
-        pd.Series(commune_labels(cases["commune_code"], cases["division_version"])),
-        ctx.commune_axis.categories,
+    commune = commune_index(
+        cases["commune_code"], cases["division_version"], ctx.commune_axis.categories
     )
     setting_axis = codelist_axis("setting", "abuse_setting")
     form_axis = codelist_axis("form", "abuse_form", multi=True)

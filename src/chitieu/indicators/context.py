@@ -119,7 +119,7 @@ class Context:
         submission whose units table has no commune at all has nothing to
         check against: then every commune of the records is a unit.
         """
-        from chitieu.indicators.stock import commune_label_set, commune_labels
+        from chitieu.indicators.stock import commune_label_set, commune_labels, unknown_label
 
         labels: set[str] = set()
         cu = self.commune_units
@@ -131,9 +131,13 @@ class Context:
                     labels.update(
                         commune_label_set(frame["commune_code"], frame["division_version"])
                     )
-        labels.discard(UNKNOWN)
+        labels = {s for s in labels if s.partition("|")[0] != UNKNOWN}
         ordered = sorted(labels, key=lambda s: (s.partition("|")[0], s.partition("|")[2]))
-        return Axis("commune", (*ordered, UNKNOWN))
+        # records of a known version whose commune is missing or unknown keep
+        # their version (``unknown|2025``); only a record with no valid version
+        # falls to the bare ``unknown``
+        own = [unknown_label(v) for v in codes("division_version")]
+        return Axis("commune", (*ordered, *own, UNKNOWN))
 
     @cached_property
     def commune_urban_rural(self) -> np.ndarray:

@@ -251,8 +251,8 @@ def to_frame(
 ) -> pd.DataFrame:
     """A tidy frame with one row per cell: the axis columns, numerator, denominator.
 
-    Cells of an ``unknown`` category are left out when every count in them is
-    zero; every other category appears, zeros included. The ``commune`` axis
+    Cells of an ``unknown`` category (or of the unknown unit of a division
+    version, ``unknown|2025``) are left out when every count in them is zero; every other category appears, zeros included. The ``commune`` axis
     gives the two columns ``unit_code`` and ``division_version``.
     """
     numerator = np.asarray(numerator)
@@ -260,14 +260,16 @@ def to_frame(
     keep_masks: list[np.ndarray] = []
     for i, axis in enumerate(axes):
         keep = np.ones(axis.size, dtype=bool)
-        if axis.size and axis.categories[-1] == UNKNOWN:
-            used = bool(np.any(np.take(numerator, [axis.size - 1], axis=i) != 0))
+        for j, cat in enumerate(axis.categories):
+            if cat != UNKNOWN and not str(cat).startswith(UNKNOWN + "|"):
+                continue
+            used = bool(np.any(np.take(numerator, [j], axis=i) != 0))
             if den is not None:
-                used = used or bool(np.any(np.take(den, [axis.size - 1], axis=i) != 0))
+                used = used or bool(np.any(np.take(den, [j], axis=i) != 0))
             if extra:
                 for arr in extra.values():
-                    used = used or bool(np.any(np.take(arr, [axis.size - 1], axis=i) != 0))
-            keep[-1] = bool(used)
+                    used = used or bool(np.any(np.take(arr, [j], axis=i) != 0))
+            keep[j] = used
         keep_masks.append(keep)
     index = np.ix_(*keep_masks) if axes else ()
     num = numerator[index] if axes else numerator.reshape(())

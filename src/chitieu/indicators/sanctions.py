@@ -19,7 +19,7 @@ import pandas as pd
 from chitieu.indicators.common import axes_for, cube, split_codes
 from chitieu.indicators.kernel import Rows, encode
 from chitieu.indicators.registry import indicator
-from chitieu.indicators.stock import codelist_axis, commune_labels, distinct_units
+from chitieu.indicators.stock import codelist_axis, commune_index, distinct_units
 
 if TYPE_CHECKING:  # pragma: no cover
     from chitieu.indicators.context import Context
@@ -36,9 +36,8 @@ class _Decisions:
         frame = frame.loc[ctx.period.contains(frame["decision_date"])]
         self.frame = frame
         self.n = len(frame)
-        commune = encode(
-            pd.Series(commune_labels(frame["commune_code"], frame["division_version"])),
-            ctx.commune_axis.categories,
+        commune = commune_index(
+            frame["commune_code"], frame["division_version"], ctx.commune_axis.categories
         )
         self.axes = {
             "violator_type": codelist_axis("violator_type", "violator_type"),

@@ -202,30 +202,62 @@ def _distinct_labels(code: pd.Series, version: pd.Series) -> tuple[pd.Series, np
 
     Dictionary-encodes code and version separately (no million joined strings).
     """
+    labels, _, inverse = _distinct_pairs(code, version)
+    return labels, inverse
+
+
+def _distinct_pairs(code: pd.Series, version: pd.Series) -> tuple[pd.Series, list[str], np.ndarray]:
+    """Distinct commune labels, the division version of each, and each row's label index."""
     c = pc.dictionary_encode(_arrow_text(code))
     v = pc.dictionary_encode(_arrow_text(version).fill_null(""))
     ci = c.indices.to_numpy(zero_copy_only=False)
     ci = np.where(np.isnan(ci.astype(np.float64)), -1, ci).astype(np.int64)
     vi = np.asarray(v.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     width = max(len(v.dictionary), 1)
-    pair = np.where(ci >= 0, ci * width + vi, -1)
+    # a row without a commune code still has its division version
+    pair = np.where(ci >= 0, ci * width + vi, -width + vi)
     uniq, inverse = np.unique(pair, return_inverse=True)
     cd = c.dictionary.to_pylist()
     vd = v.dictionary.to_pylist()
     codes_u = pd.Series([cd[p // width] if p >= 0 else None for p in uniq], dtype="str")
-    versions_u = pd.Series([vd[p % width] if p >= 0 else "" for p in uniq], dtype="str")
-    return commune_labels(codes_u, versions_u), inverse.reshape(-1)
+    versions = [str(vd[p % width] or "") if len(vd) else "" for p in uniq]
+    labels = commune_labels(codes_u, pd.Series(versions, dtype="str"))
+    return labels, versions, inverse.reshape(-1)
+
+
+def unknown_label(version: str) -> str:
+    """The commune category of records of *version* whose commune is missing or unknown.
+
+    >>> unknown_label("2025"), unknown_label("")
+    ('unknown|2025', 'unknown')
+    """
+    return f"{UNKNOWN}|{version}" if version else UNKNOWN
 
 
 def commune_index(code: pd.Series, version: pd.Series, categories: Sequence[str]) -> np.ndarray:
-    """Position of each row's commune in *categories* (``unknown`` when absent).
+    """Position of each row's commune in *categories*.
 
-    >>> commune_index(pd.Series(["2", None, "1"]), pd.Series(["2008"] * 3),
-    ...               ("1|2008", "2|2008", "unknown")).tolist()
-    [1, 2, 0]
+    A row whose commune is missing or not among *categories* goes to the
+    unknown unit of its own division version (``unknown|2025``) when
+    *categories* has it, else to ``unknown``: a record keeps its division
+    version even when its commune is not known.
+
+    >>> commune_index(pd.Series(["2", None, "1", "9"]), pd.Series(["2008"] * 4),
+    ...               ("1|2008", "2|2008", "unknown|2008", "unknown")).tolist()
+    [1, 2, 0, 2]
     """
-    labels, inverse = _distinct_labels(code, version)
-    return encode(labels, categories)[inverse] if len(inverse) else np.zeros(0, dtype=np.int64)
+    labels, versions, inverse = _distinct_pairs(code, version)
+    if not len(inverse):
+        return np.zeros(0, dtype=np.int64)
+    found = encode(labels, categories)
+    cats = list(categories)
+    if UNKNOWN in cats:
+        lost = cats.index(UNKNOWN)
+        for i in np.flatnonzero(found == lost):
+            own = unknown_label(versions[i])
+            if own in cats:
+                found[i] = cats.index(own)
+    return found[inverse]
 
 
 def commune_label_set(code: pd.Series, version: pd.Series) -> set[str]:

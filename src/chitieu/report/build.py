@@ -275,7 +275,9 @@ def report(
     if pieces:
         frame = _assemble(pieces, dims)
         version = frame["division_version"]
-        unknown = frame["unit_code"].eq(UNKNOWN_UNIT) | version.isna() | version.eq("")
+        # the unknown unit keeps the division version of its records (semantics:
+        # "a record keeps its own division version"); only a missing one is unknown
+        unknown = version.isna() | version.eq("")
         frame["division_version"] = version.mask(unknown, UNKNOWN_UNIT)
         frame = frame.iloc[_order(frame, computed, [p.label for p in periods])]
         frame = frame.reset_index(drop=True)
