@@ -280,9 +280,54 @@ class Report:
 
         return suppress(self, k=k)
 
+    def trend(
+        self, indicator_id: str, *, by: str | None = None, level: str | None = None
+    ) -> pd.DataFrame:
+        """One indicator over the report's periods, with the change between periods.
+
+        Changes of counts, and changes of values each computed from its own
+        period's counts; a period without data is missing, not 0. See
+        :func:`chitieu.trends.trend`.
+        """
+        from chitieu.trends import trend
+
+        return trend(self, indicator_id, by=by, level=level)
+
+    def plot(
+        self,
+        indicator_id: str,
+        *,
+        by: str | None = None,
+        kind: str = "bar",
+        level: str | None = None,
+        lang: str = "vi",
+        target: Any = None,
+        **options: Any,
+    ) -> Any:
+        """Draw one indicator (``pip install 'chitieu[plot]'``); returns the matplotlib Axes.
+
+        See :func:`chitieu.report.plot.plot`.
+        """
+        from chitieu.report.plot import plot
+
+        return plot(
+            self, indicator_id, by=by, kind=kind, level=level, lang=lang, target=target, **options
+        )
+
     def with_notes(self, *notes: str) -> Report:
         """The same report with *notes* added (shown on the cover, kept in the metadata)."""
         return replace(self, notes=(*self.notes, *notes))
+
+    def with_intervals(self, level: float = 0.95, *, method: str = "exact") -> Report:
+        """The same report with ``ci_low`` and ``ci_high`` columns after ``value``.
+
+        Wilson intervals for percentages, exact Poisson (Garwood; ``method="byars"``
+        for Byars' approximation) for rates; none for counts. See
+        :mod:`chitieu.intervals`.
+        """
+        from chitieu.intervals import with_intervals
+
+        return with_intervals(self, level=level, method=method)  # type: ignore[arg-type]
 
     # -- output -------------------------------------------------------------------
     def to_excel(self, path: str | Path, *, lang: str = "vi") -> Path:
