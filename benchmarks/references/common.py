@@ -202,13 +202,20 @@ def load_submission(folder: Path) -> tuple[Any, float]:
     from chitieu.submission import Submission
 
     start = time.perf_counter()
-    frames = {t: pd.read_parquet(folder / f"{t}.parquet") for t in TABLES}
+    # a table the cache predates (added to the schemas later) stays empty
+    frames = {
+        t: pd.read_parquet(folder / f"{t}.parquet")
+        for t in TABLES
+        if (folder / f"{t}.parquet").exists()
+    }
     took = time.perf_counter() - start
     for table, frame in frames.items():
         for name, spec in column_specs(table).items():
-            if str(frame[name].dtype) != spec.dtype:
+            if name not in frame:  # a column the cache predates: all missing
+                frame[name] = pd.Series(pd.NA, index=frame.index).astype(spec.dtype)
+            elif str(frame[name].dtype) != spec.dtype:
                 frame[name] = frame[name].astype(spec.dtype)
-    return Submission(**frames, tables_present=tuple(TABLES)), took
+    return Submission(**frames, tables_present=tuple(frames)), took
 
 
 def frames_of(sub: Any) -> Mapping[str, pd.DataFrame]:

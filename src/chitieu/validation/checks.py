@@ -49,6 +49,92 @@ _CHILD_EVENT_DATES = {
 }
 
 
+class _ChildIds:
+    """The ``child_id`` of the register and of every event table as integer codes.
+
+    One :func:`pandas.factorize` over all the columns (the register first), so
+    every check across tables (is this child registered, the child's birth
+    date, the child's spells, repeated ids) compares integers instead of
+    hashing millions of strings once per check. Codes follow the order of
+    first appearance, so the register's distinct ids are the codes
+    ``0 .. n_known - 1``; a missing id has a code of its own (``na_code``),
+    and matches a missing id of the register as an index lookup would.
+
+    >>> sub = Submission(
+    ...     children=pd.DataFrame({"child_id": pd.Series(["A", "B", "A"], dtype="str")}),
+    ...     injuries=pd.DataFrame({"child_id": pd.Series(["B", "Z", None], dtype="str")}),
+    ... )
+    >>> ids = _ChildIds(sub)
+    >>> ids.register.tolist(), ids.n_known, ids.first.tolist()
+    ([0, 1, 0], 2, [0, 1])
+    >>> ids.codes["injuries"].tolist(), ids.known("injuries").tolist()
+    ([1, 2, 3], [True, False, False])
+    """
+
+    TABLES = ("circumstances", "supports", "consultations", "injuries", "abuse_victims")
+
+    def __init__(self, sub: Submission) -> None:
+        register = sub.children
+        columns = {"children": register["child_id"] if "child_id" in register else None}
+        for table in self.TABLES:
+            frame = sub[table]
+            columns[table] = frame["child_id"] if "child_id" in frame else None
+        present = {t: c for t, c in columns.items() if c is not None and len(c)}
+        sizes = {t: len(c) for t, c in present.items()}
+        if present:
+            joined = pd.concat(
+                [c.reset_index(drop=True) for c in present.values()], ignore_index=True
+            )
+            codes, uniques = pd.factorize(joined, use_na_sentinel=False)
+            all_codes = np.asarray(codes, dtype=np.int64)
+            na = np.flatnonzero(pd.isna(uniques))
+            self.na_code = int(na[0]) if na.size else -1
+            self.n_codes = len(uniques)
+        else:
+            all_codes = np.zeros(0, dtype=np.int64)
+            self.na_code, self.n_codes = -1, 0
+        self.codes: dict[str, np.ndarray] = {}
+        start = 0
+        for table, size in sizes.items():
+            self.codes[table] = all_codes[start : start + size]
+            start += size
+        reg = self.codes.get("children", np.zeros(0, dtype=np.int64))
+        self.register = reg
+        self.n_known = int(reg.max()) + 1 if reg.size else 0
+        # codes appear in order, so a register row holds a new id where the running maximum grows
+        if reg.size:
+            running = np.maximum.accumulate(reg)
+            self.first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
+        else:
+            self.first = np.zeros(0, dtype=np.int64)
+        if self.first.size != self.n_known:  # pragma: no cover - factorize keeps the order
+            self.first = np.unique(reg, return_index=True)[1]
+
+    def of(self, table: str, n: int) -> np.ndarray:
+        """The codes of *table* (*n* rows; a table without ids gets a code of no register id)."""
+        return self.codes.get(table, np.full(n, max(self.n_codes, self.n_known), dtype=np.int64))
+
+    def known(self, table: str) -> np.ndarray:
+        """Rows of *table* whose id is on the register (as an index lookup: missing matches missing)."""
+        codes = self.codes.get(table, np.zeros(0, dtype=np.int64))
+        out: np.ndarray = codes < self.n_known
+        return out
+
+    def first_values(self, values: np.ndarray) -> np.ndarray:
+        """*values* of the register (one per row) taken at the first row of each id."""
+        out: np.ndarray = np.asarray(values)[self.first]
+        return out
+
+    def at(self, table: str, per_id: np.ndarray, index: pd.Index) -> pd.Series:
+        """``per_id[code]`` for each row of *table* (dates; an unregistered id -> NaT)."""
+        out = np.full(len(index), np.datetime64("NaT"), dtype="datetime64[us]")
+        codes = self.of(table, len(index))
+        hit = np.flatnonzero(codes < self.n_known)
+        if hit.size:
+            out[hit] = per_id.astype("datetime64[us]")[codes[hit]]
+        return pd.Series(out, index=index)
+
+
 class _Run:
     def __init__(self, sub: Submission, max_examples: int, today: dt.date) -> None:
         self.sub = sub
@@ -59,9 +145,23 @@ class _Run:
         # cells already reported (read issues, bad values) so that dependent checks skip them
         self.bad_cells: dict[tuple[str, str], np.ndarray] = {}
         self.missing_columns: set[tuple[str, str]] = set()
+        self._where: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._ids: _ChildIds | None = None
+
+    @property
+    def ids(self) -> _ChildIds:
+        """The child ids of every table as integer codes (built once, on first use)."""
+        if self._ids is None:
+            self._ids = _ChildIds(self.sub)
+        return self._ids
 
     # -- helpers ------------------------------------------------------------------
     def where(self, table: str) -> tuple[np.ndarray, np.ndarray]:
+        if table not in self._where:
+            self._where[table] = self._locate(table)
+        return self._where[table]
+
+    def _locate(self, table: str) -> tuple[np.ndarray, np.ndarray]:
         frame = self.sub[table]
         n = len(frame)
         files = (
@@ -317,27 +417,49 @@ class _Run:
         self.flag(code, table, column, mask, ids, detail=detail, detail_vi=detail_vi)
 
     def _duplicates(
-        self, code: str, table: str, cols: list[str], *, also: tuple[str, ...] = ()
+        self,
+        code: str,
+        table: str,
+        cols: list[str],
+        *,
+        also: tuple[str, ...] = (),
+        among: np.ndarray | None = None,
     ) -> np.ndarray:
         """Flag rows repeating *cols* (and the columns *also*, which may be missing).
 
-        Returns the mask of the flagged rows.
+        *among*, when given, holds the positions of every row that can be a
+        repeat or the first of one (the rows of repeated ids): only they are
+        compared. Returns the mask of the flagged rows.
         """
         frame = self.sub[table]
-        present = frame[cols].notna().all(axis=1).to_numpy()
+        n = len(frame)
         cols_all = [*cols, *also]
-        sub = frame[cols_all]
-        dup = sub.duplicated(keep="first").to_numpy() & present
-        if not dup.any():
-            return dup
-        _, rows = self.where(table)
+        if among is None:
+            sub = frame[cols_all]
+            present = frame[cols].notna().all(axis=1).to_numpy()
+        else:
+            sub = frame[cols_all].iloc[among]
+            present = sub[cols].notna().all(axis=1).to_numpy()
+        dup_part = sub.duplicated(keep="first").to_numpy() & present
+        if not dup_part.any():
+            return np.zeros(n, bool) if among is not None else dup_part
+        _, all_rows = self.where(table)
+        rows = all_rows if among is None else all_rows[among]
         first_pos = (
             sub.reset_index(drop=True)
             .groupby(cols_all, sort=False, dropna=False)
             .ngroup()
             .to_numpy()
         )
-        first_row = pd.Series(rows).groupby(first_pos).transform("first").to_numpy()
+        first_part = pd.Series(rows).groupby(first_pos).transform("first").to_numpy()
+        if among is None:
+            dup, first_row = dup_part, first_part
+        else:
+            dup = np.zeros(n, bool)
+            dup[among] = dup_part
+            first_row = np.full(n, np.nan)
+            first_row[among] = first_part
+            sub = frame[cols_all]
         if len(cols) == 1:
             values = sub[cols[0]]
             self.flag(
@@ -346,7 +468,7 @@ class _Run:
                 cols[0],
                 dup,
                 values,
-                detail=np.array([str(int(r)) if r == r else "?" for r in first_row], dtype=object),
+                detail=self._first_rows(dup, first_row),
             )
         else:
             values = join_keys(*[sub[c] for c in cols], sep=" / ")
@@ -356,9 +478,16 @@ class _Run:
                 "+".join(cols),
                 dup,
                 values,
-                detail=np.array([str(int(r)) if r == r else "?" for r in first_row], dtype=object),
+                detail=self._first_rows(dup, first_row),
             )
         return dup
+
+    def _first_rows(self, mask: np.ndarray, first_row: np.ndarray) -> np.ndarray:
+        """The row of each repeat's first row, as text, on the rows a report shows."""
+        detail = np.full(len(mask), "", dtype=object)
+        for i in np.flatnonzero(mask)[: self.out.max_examples]:
+            detail[i] = _row(first_row[i])
+        return detail
 
     def _valid_date(self, table: str, col: str) -> pd.Series:
         s = self.sub[table][col]
@@ -445,8 +574,9 @@ class _Run:
         """
         f = self.sub.children
         ids = f["child_id"]
-        present = ids.notna().to_numpy()
-        repeated = ids.duplicated(keep=False).to_numpy() & present
+        codes = self.ids.register
+        present = codes != self.ids.na_code
+        repeated = (np.bincount(codes, minlength=self.ids.n_known) > 1)[codes] & present
         if not repeated.any():
             return
         dup = self._duplicates(
@@ -454,6 +584,7 @@ class _Run:
             "children",
             ["child_id"],
             also=("commune_code", "division_version", "entry_date", "exit_date"),
+            among=np.flatnonzero(repeated),
         )
         usable = (
             repeated
@@ -464,7 +595,7 @@ class _Run:
         pos = np.flatnonzero(usable)
         if pos.size < 2:
             return
-        child = pd.factorize(ids.to_numpy()[pos])[0]
+        child = codes[pos]
         start = _days(f["entry_date"].to_numpy()[pos])
         end = _days(f["exit_date"].to_numpy()[pos], missing=_OPEN_DAY)
         order = np.lexsort((pos, end, start, child))
@@ -567,14 +698,14 @@ class _Run:
     def cross(self) -> None:
         sub = self.sub
         children = sub.children
-        ids = children["child_id"]
+        ids = self.ids
         valid_birth = (
             self._valid_date("children", "birth_date")
             if not children.empty
             else pd.Series([], dtype="datetime64[us]")
         )
-        birth_by_id = pd.Series(valid_birth.to_numpy(), index=ids.to_numpy())
-        birth_by_id = birth_by_id[~birth_by_id.index.duplicated()]
+        # the birth date of each registered id (its first register row)
+        birth_of_id = ids.first_values(valid_birth.to_numpy())
 
         # child references (not checked at all when there is no register to check against)
         register_usable = (
@@ -587,7 +718,7 @@ class _Run:
             child = f["child_id"]
             elsewhere = _elsewhere(f)
             if register_usable:
-                known = birth_by_id.index.get_indexer(pd.Index(child)) >= 0
+                known = ids.known(table)
                 mask = child.notna().to_numpy() & ~known & ~elsewhere
                 self.flag(
                     "unknown-child",
@@ -624,7 +755,7 @@ class _Run:
             if f.empty:
                 continue
             d = self._valid_date(table, col)
-            b = _lookup_dates(f["child_id"], birth_by_id)
+            b = ids.at(table, birth_of_id, f.index)
             if own_birth and "registered_here" in f:
                 here = pd.Series(~_elsewhere(f), index=f.index)
                 b = b.where(here, self._valid_date(table, "birth_date"))
@@ -659,7 +790,7 @@ class _Run:
             )
             detected = detected[~detected.index.duplicated()]
             d = _lookup_dates(victims["case_id"], detected)
-            b = _lookup_dates(victims["child_id"], birth_by_id)
+            b = ids.at("abuse_victims", birth_of_id, victims.index)
             here = pd.Series(~_elsewhere(victims), index=victims.index)
             b = b.where(here, self._valid_date("abuse_victims", "birth_date"))
             sixteen = _add_years(b, 16)
@@ -760,24 +891,29 @@ class _Run:
         keyed by child and day and matched with one binary search.
         """
         children = self.sub.children
-        ids = children["child_id"]
+        ids = self.ids
         named = [
-            self.sub[t]["child_id"]
+            ids.codes[t]
             for t in (*_CHILD_EVENT_DATES, "abuse_victims")
-            if not self.sub[t].empty
+            if not self.sub[t].empty and t in ids.codes
         ]
         if not named:
             return
         # only the register rows of children who have an event are looked at
-        present = ids.notna().to_numpy() & isin(ids, pd.concat(named, ignore_index=True))
-        child_codes, uniques = pd.factorize(ids.to_numpy()[present])
-        known = pd.Index(uniques)
+        has_event = np.zeros(max(ids.n_codes, 1), dtype=bool)
+        for codes in named:
+            has_event[codes] = True
+        if ids.na_code >= 0:
+            has_event[ids.na_code] = False
+        present = has_event[ids.register]
+        # children are numbered by their register code (the same for every table)
+        child_codes = ids.register[present]
         start = _days(self._valid_date("children", "entry_date").to_numpy()[present])
         end = _days(
             self._valid_date("children", "exit_date").to_numpy()[present], missing=_OPEN_DAY
         )
         died = (children["exit_reason"].eq("DIED").fillna(False).to_numpy(bool))[present]
-        death = np.full(len(known), _OPEN_DAY, dtype=np.int64)
+        death = np.full(ids.n_known, _OPEN_DAY, dtype=np.int64)
         np.minimum.at(death, child_codes[died], end[died])
 
         victims, cases = self.sub.abuse_victims, self.sub.abuse_cases
@@ -818,7 +954,8 @@ class _Run:
 
         for (table, col, d, ok, extra), (day, _) in zip(events, event_days, strict=True):
             f = self.sub[table]
-            child = known.get_indexer(pd.Index(f["child_id"]))
+            codes = ids.of(table, len(f))
+            child = np.where((codes < ids.n_known) & (codes != ids.na_code), codes, -1)
             use = ok & (child >= 0) & (day != _NO_DAY)
             if not use.any():
                 continue
