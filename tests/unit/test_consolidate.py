@@ -8,6 +8,7 @@ belongs to A, one in October to B; M is one child injured in 2024.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,8 @@ def _injury(iid: str, cid: str, commune: str, day: str) -> dict[str, object]:
         "division_version": "2008",
         "injury_date": day,
         "injury_type": "01",
+        "place": "HOME",
+        "outcome": "INJURED",
     }
 
 
@@ -353,3 +356,77 @@ def test_overlapping_spells_count_the_child_once() -> None:
     # the first row wins when several spells cover the date
     assert _by_commune("child_population", sub, "2024-06") == {A: 2, B: 1}
     assert np.isfinite(_total("child_population", sub, "2024"))
+
+
+# -- the province's view of validation ---------------------------------------------
+
+
+def test_validate_parts_counts_the_rows_that_reach_each_level() -> None:
+    from chitieu.consolidate import validate_parts
+
+    a, b = _communes()
+    checked = validate_parts([a, b])
+    assert checked.names == ("xa-07774", "xa-07777")
+    children = checked.levels.loc[checked.levels["table"].eq("children")].set_index("part")
+    # each commune sends 2 rows of 2 children; the province has 4 rows of 3 children
+    assert children.loc["xa-07774", ["rows_read", "rows_used", "children"]].tolist() == [2, 2, 2]
+    assert children.loc["province", ["rows_read", "rows_used", "children"]].tolist() == [4, 4, 3]
+    assert checked.moved_children == 1
+    assert checked.valid, checked.whole.summary()
+    assert checked.across.counts.empty
+
+
+def test_validate_parts_finds_overlapping_spells_only_across_communes() -> None:
+    from chitieu.consolidate import validate_parts
+
+    a, b = _communes()
+    # B enters M on 1 June, while M is still on A's register until 1 July
+    b_children = b.children.copy()
+    b_children.loc[b_children["child_id"].eq("M"), "entry_date"] = pd.Timestamp("2024-06-01")
+    b = Submission(
+        children=b_children,
+        injuries=b.injuries,
+        units=b.units,
+        source=b.source,
+        tables_present=b.tables_present,
+    )
+    checked = validate_parts([a, b])
+    assert all(p.valid for p in checked.parts)  # each commune alone is fine
+    assert not checked.valid
+    across = checked.across
+    assert across.counts["code"].tolist() == ["overlapping-spells"]
+    assert int(across.counts["count"].sum()) == 1
+    # the message names the file of the commune that sent the row, and no child id
+    files = set(across.errors["file"])
+    assert files <= {"xa-07774/children.csv", "xa-07777/children.csv"}
+    assert not any("'M'" in m for m in across.errors["message"])
+    province = checked.levels.set_index(["level", "table"]).loc[("province", "children")]
+    assert province["rows_with_errors"] == 1 and province["rows_used"] == 3
+    data = checked.to_dict()
+    assert data["valid"] is False and len(data["parts"]) == 2
+    assert data["across"]["n_errors"] == 1
+    text = checked.summary("en")
+    assert "overlapping-spells" in text and "province" in text
+
+
+def test_validate_parts_cli_shows_each_commune_and_the_province(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chitieu.cli import main
+
+    a, b = _communes()
+    a.write(tmp_path / "xa-07774")
+    b.write(tmp_path / "xa-07777")
+    monkeypatch.chdir(tmp_path)
+    code = main(["validate", "xa-07774", "xa-07777", "--consolidate", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Submission: xa-07774" in out and "Submission: xa-07777" in out
+    assert "The province's view (2 commune submissions consolidated)" in out
+    assert "1 child is on the register of more than one commune" in out
+    code = main(["validate", "xa-07774", "xa-07777", "--consolidate", "-f", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    levels = {(r["level"], r["part"], r["table"]): r for r in data["levels"]}
+    assert levels[("province", "province", "children")]["children"] == 3
+    assert levels[("commune", "xa-07777", "children")]["rows_used"] == 2

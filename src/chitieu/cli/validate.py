@@ -8,7 +8,9 @@ the input first).
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
+from typing import Any
 
 from chitieu.cli._common import (
     CliUsageError,
@@ -68,6 +70,13 @@ def register(
         help="validate the folder holding each table file given (once per folder) instead of "
         "the file alone; for pre-commit, which passes the changed files",
     )
+    parser.add_argument(
+        "--consolidate",
+        action="store_true",
+        help="the paths are the communes of one province: check each on its own, then put "
+        "together (a child who moved is one child), and show the rows that reach each level "
+        "and the problems found only across communes",
+    )
     add_lang_option(parser)
     add_output_option(parser, "the result")
     parser.set_defaults(handler=run)
@@ -114,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
             for code, text in unreadable[:-1]:
                 message(f"chitieu: error [{code}]: {text}")
             raise CliUsageError(unreadable[-1][1], code=unreadable[-1][0])
+        if args.consolidate:
+            return _run_consolidated(args, subs, steps)
         checked = []
         for path, sub in subs:
             steps.describe(say(f"checking {path}", lang, vi=f"đang kiểm tra {path}"))
@@ -121,3 +132,28 @@ def run(args: argparse.Namespace) -> int:
             steps.step()
     emit(render(args.format, checked, lang), args.output, lang=lang)
     return int(ExitCode.OK if all(c.report.valid for c in checked) else ExitCode.DATA_PROBLEMS)
+
+
+def _run_consolidated(args: argparse.Namespace, subs: list[tuple[str, Any]], steps: Any) -> int:
+    """``--consolidate``: each part, then the whole (the province's view)."""
+    from chitieu.consolidate import validate_parts
+
+    lang = args.lang
+    steps.describe(
+        say("checking each commune and the whole", lang, vi="đang kiểm tra từng xã và toàn tỉnh")
+    )
+    result = validate_parts([sub for _, sub in subs], max_examples=args.max_examples, lang=lang)
+    for _ in subs:
+        steps.step()
+    parts = [Checked(path, report) for (path, _), report in zip(subs, result.parts, strict=True)]
+    across = Checked(result.source or ".", result.across)
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "text":
+        text = render("text", parts, lang).rstrip("\n") + "\n\n" + result.summary(lang) + "\n"
+        if not result.across.counts.empty:
+            text += "\n" + render("text", [across], lang)
+    else:
+        text = render(args.format, [*parts, across], lang)
+    emit(text, args.output, lang=lang)
+    return int(ExitCode.OK if result.valid else ExitCode.DATA_PROBLEMS)
