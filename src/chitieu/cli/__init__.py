@@ -1,7 +1,7 @@
 """The ``chitieu`` command line: a thin shell over the library.
 
-Commands (one module each): ``validate``, ``report``, ``demo``, ``indicators``
-and ``schema export``. Exit codes are the same for every command:
+Commands (one module each): ``validate``, ``report``, ``demo``, ``indicators``,
+``schema export`` and ``plan check``. Exit codes are the same for every command:
 
 =====  =====================================================================
 code   meaning
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     ('validate', ['data/'], 'json')
     """
     from chitieu import __version__
-    from chitieu.cli import demo, indicators, report, schema, validate
+    from chitieu.cli import demo, indicators, plan, report, schema, validate
 
     parser = _Parser(
         prog="chitieu",
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parent = _parent()
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (validate, report, demo, indicators, schema):
+    for module in (validate, report, demo, indicators, schema, plan):
         module.register(subparsers, parent)
     return parser
 

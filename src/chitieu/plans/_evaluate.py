@@ -276,9 +276,7 @@ def _implausible(target: Target, unit: str) -> tuple[str, str]:
     if not (ratio >= target.implausible_ratio or ratio <= 1 / target.implausible_ratio):
         return "", ""
     spec, ref_spec = PLAN_UNITS[unit], PLAN_UNITS[ref_unit]
-    as_given = (
-        f" = {target.reference:,g} {ref_spec.label_en}" if ref_unit != unit else ""
-    )
+    as_given = f" = {target.reference:,g} {ref_spec.label_en}" if ref_unit != unit else ""
     as_given_vi = f" = {target.reference:,g}{ref_spec.label_vi}" if ref_unit != unit else ""
     source = target.reference_source
     source_vi = target.reference_source_vi or source
@@ -537,7 +535,5 @@ def attainment_notes(
         reason = row["reason_vi"] if vi else row["reason"]
         if reason in scope:  # said once, above
             reason = ""
-        lines.append(
-            f"{_target_words(row)}{shown}, {status}" + (f" ({reason})" if reason else "")
-        )
+        lines.append(f"{_target_words(row)}{shown}, {status}" + (f" ({reason})" if reason else ""))
     return lines

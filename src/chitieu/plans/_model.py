@@ -220,9 +220,7 @@ def _range_problem(
 ) -> PlanProblem | None:
     spec = PLAN_UNITS[unit]
     if value < 0 or (spec.maximum is not None and value > spec.maximum):
-        allowed_en = (
-            f"0 to {spec.maximum:g}" if spec.maximum is not None else "0 or more"
-        )
+        allowed_en = f"0 to {spec.maximum:g}" if spec.maximum is not None else "0 or more"
         allowed_vi = f"từ 0 đến {spec.maximum:g}" if spec.maximum is not None else "từ 0 trở lên"
         return PlanProblem(
             "threshold-out-of-range",
@@ -306,8 +304,7 @@ def target_problems(target: Target, position: int | None = None) -> list[PlanPro
                 PlanProblem(
                     "plan-unit-mismatch",
                     f"{at[0]}the reference is in {ref_unit} but {meta.id!r} is computed in {own}",
-                    f"{at[1]}mức tham chiếu tính theo {ref_unit} nhưng {meta.id!r} tính theo "
-                    f"{own}",
+                    f"{at[1]}mức tham chiếu tính theo {ref_unit} nhưng {meta.id!r} tính theo {own}",
                     position,
                 )
             )
@@ -546,9 +543,7 @@ class Plan:
 
         return read_plan(path)
 
-    def evaluate(
-        self, data: Any, *, period: Any = None, validation: str = "drop"
-    ) -> Attainment:
+    def evaluate(self, data: Any, *, period: Any = None, validation: str = "drop") -> Attainment:
         """The attainment table of the plan on *data* (a submission or a commune report).
 
         See :func:`chitieu.plans.evaluate`; the result has an HTML view

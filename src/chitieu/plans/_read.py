@@ -418,7 +418,9 @@ def plan_from_dict(content: Mapping[str, Any], *, source: str = "") -> Plan:
             if more
             else ""
         )
-        raise InvalidPlanError(first.message + extra, code=first.code, problems=tuple(found.problems))
+        raise InvalidPlanError(
+            first.message + extra, code=first.code, problems=tuple(found.problems)
+        )
     return found.plan
 
 
