@@ -229,3 +229,77 @@ def test_a_child_who_moved_is_born_once() -> None:
     )
     ratio = compute("sex_ratio_at_birth", sub, period="2024", validation="skip").iloc[0]
     assert (ratio["numerator"], ratio["denominator"]) == (1, 1)
+
+
+def _sanctions_sub() -> Submission:
+    """Violator P sanctioned twice in 2024 (first in 00001 in March, then in 00002 in
+    June), for one case K; violator Q once in 00002; a decision of 2023 for P."""
+    units = make_frame(
+        "units",
+        [
+            {"unit_code": "01", "division_version": V, "name": "Tỉnh", "level": "PROVINCE"},
+            *(
+                {
+                    "unit_code": code,
+                    "division_version": V,
+                    "name": f"Xã {code}",
+                    "level": "COMMUNE",
+                    "province_code": "01",
+                    "records_from": "2023-01-01",
+                    "records_to": "2024-12-31",
+                }
+                for code in ("00001", "00002")
+            ),
+        ],
+    )
+
+    def decision(did: str, day: str, commune: str, violator: str, case: str) -> dict[str, Any]:
+        return {
+            "decision_id": did,
+            "decision_date": day,
+            "commune_code": commune,
+            "division_version": V,
+            "case_id": case,
+            "violator_type": "INDIVIDUAL",
+            "violator_id": violator,
+            "act": "BL",
+            "fine_vnd": 1_000_000,
+            "measures": "FINE",
+        }
+
+    sanctions = make_frame(
+        "sanctions",
+        [
+            decision("D0", "2023-05-01", "00001", "P", "K0"),
+            decision("D2", "2024-06-10", "00002", "P", "K"),
+            decision("D1", "2024-03-05", "00001", "P", "K"),
+            decision("D3", "2024-08-01", "00002", "Q", "K2"),
+        ],
+    )
+    return Submission(
+        children=make_frame("children", [_child("A", "00001")]), units=units, sanctions=sanctions
+    )
+
+
+def test_a_violator_sanctioned_twice_is_one_violator_in_the_commune_of_the_first_decision() -> None:
+    # Rule: violators are distinct by id; a violator's commune is that of the first
+    # decision of the period (by date, whatever the row order); 2023 decisions are out.
+    sub = _sanctions_sub()
+    total = compute("sanctioned_violators", sub, period="2024", validation="skip")
+    assert total["numerator"].tolist() == [2]  # P and Q, P once
+    by = compute(
+        "sanctioned_violators", sub, period="2024", by=("commune",), validation="skip"
+    ).set_index("unit_code")["numerator"]
+    assert by.to_dict() == {"00001": 1, "00002": 1}  # P in 00001 (March), Q in 00002
+
+
+def test_a_case_with_two_decisions_is_one_case_in_the_commune_of_its_first_decision() -> None:
+    # Rule: sanctions use the first decision of the period: case K (D1 in March in
+    # 00001, D2 in June in 00002) is one case, in 00001; fines add every decision.
+    sub = _sanctions_sub()
+    cases = compute(
+        "sanction_cases", sub, period="2024", by=("commune",), validation="skip"
+    ).set_index("unit_code")["numerator"]
+    assert cases.to_dict() == {"00001": 1, "00002": 1}  # K in 00001, K2 in 00002
+    fines = compute("sanction_fines", sub, period="2024", validation="skip")
+    assert fines["numerator"].tolist() == [3_000_000]  # D1 + D2 + D3; D0 is 2023
