@@ -137,7 +137,8 @@ def sanction_cases(ctx: Context, *, by: tuple[str, ...] = ()) -> pd.DataFrame:
     unit_vi="đối tượng",
     unit_en="violators",
     notes="Distinct violators (violator_id; a decision without one counts as its own violator) "
-    "sanctioned by a decision dated in the period.",
+    "sanctioned by a decision dated in the period; commune of the violator's first decision "
+    "of the period.",
 )
 def sanctioned_violators(ctx: Context, *, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """Số đối tượng bị xử phạt vi phạm hành chính về hành vi xâm hại trẻ em.
