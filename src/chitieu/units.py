@@ -6,7 +6,8 @@ A unit code means something only together with its division version: ``2008``
 with new meanings, so a hierarchy is always built for one version, from the
 commune rows of the units table, and roll-up follows the hierarchy of the
 version the data were recorded in. Recoding old data to new units needs a
-crosswalk; this module never guesses one.
+crosswalk (:mod:`chitieu.crosswalk`, :func:`recode`); this module never
+guesses one.
 
 Examples
 --------
@@ -22,7 +23,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ __all__ = [
     "has_districts",
     "hierarchy",
     "parent_codes",
+    "recode",
     "unit_names",
 ]
 
@@ -293,3 +295,69 @@ def unit_names(units: pd.DataFrame, versions: Iterable[str] | None = None) -> pd
     order = out["level"].map({lv: i for i, lv in enumerate(LEVELS)})
     out = out.assign(_o=order).sort_values(["_o", "unit_code", "division_version"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True).astype("str")
+
+
+def recode(
+    data_or_report: Any,
+    crosswalk: Any,
+    *,
+    units: pd.DataFrame | None = None,
+) -> Any:
+    """Recode a submission or a commune report from the 2008 division to the 2025 one.
+
+    Parameters
+    ----------
+    data_or_report
+        A :class:`~chitieu.submission.Submission` (recoded record by record:
+        :func:`chitieu.crosswalk.recode_submission`) or a commune-level
+        :class:`~chitieu.report.Report` (recoded by its counts:
+        :func:`chitieu.crosswalk.recode_report`).
+    crosswalk
+        A :class:`chitieu.crosswalk.Crosswalk`, a crosswalk table (validated
+        here) or the path of a CSV or YAML crosswalk file.
+    units
+        The 2025 units table, for the new communes' names and provinces (else
+        they come from the crosswalk).
+
+    Returns
+    -------
+    Submission or Report
+        Of the same kind as *data_or_report*; the input is not changed.
+
+    Raises
+    ------
+    chitieu.crosswalk.CrosswalkError
+        When a commune of the data is not in the crosswalk
+        (``crosswalk-missing-commune``), when an old commune with figures was
+        split and no share says how (``crosswalk-split-without-share``), when
+        records of a split commune would have to be divided
+        (``crosswalk-split-records``), or for an invalid crosswalk.
+
+    Examples
+    --------
+    Two old communes merged into one: 3 and 3 children make 6, and the
+    percentage is computed again from the sums.
+
+    >>> from chitieu.crosswalk import crosswalk_from_rows
+    >>> from chitieu.indicators.examples import tiny_submission
+    >>> from chitieu.report import report
+    >>> cw = crosswalk_from_rows([("00001", "10001"), ("00002", "10001")])
+    >>> rep = report(tiny_submission(), period="2024", indicators=["special_circumstances"])
+    >>> new = recode(rep, cw)
+    >>> new.totals()[["unit_code", "division_version", "numerator", "denominator", "value"]]
+      unit_code division_version  numerator  denominator      value
+    0     10001             2025        2.0          6.0  33.333333
+    >>> recode(tiny_submission(), cw).children["commune_code"].unique().tolist()
+    ['10001']
+    """
+    from chitieu.crosswalk import recode_report, recode_submission
+    from chitieu.report.model import Report
+    from chitieu.submission import Submission
+
+    if isinstance(data_or_report, Report):
+        return recode_report(data_or_report, crosswalk, units=units)
+    if isinstance(data_or_report, Submission):
+        return recode_submission(data_or_report, crosswalk, units=units)
+    raise TypeError(
+        f"recode takes a chitieu Submission or Report, found {type(data_or_report).__name__}"
+    )

@@ -62,6 +62,10 @@ FLAGS: dict[str, tuple[str, str]] = {
         "Số liệu bị che khi công bố (số nhỏ, hoặc để không suy ra được số nhỏ)",
         "Count hidden for publication (a small count, or one that would reveal it)",
     ),
+    "estimated": (
+        "Số liệu ước tính: xã cũ bị chia tách, số liệu chia theo tỷ lệ",
+        "Estimate: counts of a split old commune divided by share (chitieu.units.recode)",
+    ),
 }
 
 _BASE = ("indicator_id", "period", "level", "unit_code", "division_version")
@@ -153,6 +157,7 @@ def _flags(
     masks["mixed_versions"] = np.full(len(table), mixed, dtype=bool)
     # Set only by chitieu.disclosure.suppress, never on freshly computed rows.
     masks["suppressed"] = np.zeros(len(table), dtype=bool)
+    masks["estimated"] = np.zeros(len(table), dtype=bool)  # set by chitieu.units.recode
     bits = np.zeros(len(table), dtype=np.int64)
     names = list(FLAGS)
     for i, name in enumerate(names):
