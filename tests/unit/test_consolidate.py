@@ -9,6 +9,7 @@ belongs to A, one in October to B; M is one child injured in 2024.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -430,3 +431,29 @@ def test_validate_parts_cli_shows_each_commune_and_the_province(
     levels = {(r["level"], r["part"], r["table"]): r for r in data["levels"]}
     assert levels[("province", "province", "children")]["children"] == 3
     assert levels[("commune", "xa-07777", "children")]["rows_used"] == 2
+
+
+def test_problems_across_zipped_communes_point_at_the_zip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from chitieu.cli import main
+
+    a, b = _communes()
+    b_children = b.children.copy()
+    b_children.loc[b_children["child_id"].eq("M"), "entry_date"] = pd.Timestamp("2024-06-01")
+    b = Submission(children=b_children, injuries=b.injuries, units=b.units)
+    for name, part in (("xa-07774", a), ("xa-07777", b)):
+        part.write(tmp_path / name)
+        with zipfile.ZipFile(tmp_path / f"{name}.zip", "w") as z:
+            for f in sorted((tmp_path / name).iterdir()):
+                z.write(f, f.name)
+    monkeypatch.chdir(tmp_path)
+    code = main(["validate", "xa-07774.zip", "xa-07777.zip", "--consolidate", "-f", "github"])
+    out = capsys.readouterr().out
+    assert code == 1
+    lines = [line for line in out.splitlines() if "overlapping-spells" in line]
+    assert len(lines) == 1
+    # the annotation points at the zip the commune sent, the member is named in the text
+    assert re.match(r"::error file=xa-0777[47]\.zip,line=\d+,", lines[0]), lines[0]
