@@ -737,6 +737,9 @@ def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
             reasons = np.array([None if pd.isna(r) else r for r in reasons], dtype=object)
             sheet = workbook.add_worksheet(_sheet_name(pair, lang))
             _write_family(w, sheet, report, rows, meta, lang, reasons)
+        from chitieu.export.excel_plan import write_plan_sheet
+
+        write_plan_sheet(workbook, report, lang)
     except OSError as error:
         _close_quietly(workbook)
         raise write_error(target, error) from error

@@ -44,6 +44,7 @@ from chitieu.inbound import VALIDATION_MODES
 from chitieu.plans._evaluate import (
     ATTAINMENT_COLUMNS,
     attainment_notes,
+    attainment_records,
     check_period,
     evaluate,
     for_publication,
@@ -101,6 +102,7 @@ __all__ = [
     "UnknownPlanError",
     "attainment_html",
     "attainment_notes",
+    "attainment_records",
     "check_period",
     "check_plan",
     "check_plan_file",

@@ -26,6 +26,7 @@ from chitieu.submission import Submission
 __all__ = [
     "ATTAINMENT_COLUMNS",
     "attainment_notes",
+    "attainment_records",
     "check_period",
     "evaluate",
     "for_publication",
@@ -474,8 +475,9 @@ def for_publication(result: pd.DataFrame) -> pd.DataFrame:
 
     >>> table = pd.DataFrame({"value": [2.5], "numerator": [3.0], "denominator": [1200.0],
     ...     "previous_value": [float("nan")], "gap": [-0.5], "status": ["met"]})
-    >>> for_publication(table)[["value", "numerator", "status"]].iloc[0].tolist()
-    [nan, nan, 'met']
+    >>> row = for_publication(table).iloc[0]
+    >>> bool(pd.isna(row["value"]) and pd.isna(row["numerator"])), row["status"]
+    (True, 'met')
     """
     out = result.copy()
     for column in _FIGURES:
@@ -537,3 +539,26 @@ def attainment_notes(
             reason = ""
         lines.append(f"{_target_words(row)}{shown}, {status}" + (f" ({reason})" if reason else ""))
     return lines
+
+
+def attainment_records(result: pd.DataFrame) -> list[dict[str, Any]]:
+    """The attainment table as plain JSON values (missing values as None), for the exports.
+
+    >>> table = pd.DataFrame({"indicator_id": ["injury_rate"], "value": [float("nan")],
+    ...     "met": pd.array([pd.NA], dtype="boolean"), "position": [1]})
+    >>> attainment_records(table)
+    [{'indicator_id': 'injury_rate', 'value': None, 'met': None, 'position': 1}]
+    """
+    records = []
+    for record in result.to_dict("records"):
+        out: dict[str, Any] = {}
+        for key, value in record.items():
+            if value is pd.NA or value is None:
+                value = None
+            elif hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            out[str(key)] = value
+        records.append(out)
+    return records

@@ -84,6 +84,8 @@ class Report:
     basis: dict[str, Any] = field(default_factory=dict, repr=False)
     #: Computes :attr:`input_hash`, until it is computed.
     _hash_of: Callable[[], str] | None = field(default=None, repr=False)
+    #: A plan's attainment table (:func:`chitieu.plans.evaluate`), shown by the exports.
+    attainment: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def input_hash(self) -> str:
@@ -314,6 +316,10 @@ class Report:
             self, indicator_id, by=by, kind=kind, level=level, lang=lang, target=target, **options
         )
 
+    def with_attainment(self, attainment: pd.DataFrame) -> Report:
+        """The same report with a plan's attainment table (a plan sheet, section, metadata)."""
+        return replace(self, attainment=attainment)
+
     def with_notes(self, *notes: str) -> Report:
         """The same report with *notes* added (shown on the cover, kept in the metadata)."""
         return replace(self, notes=(*self.notes, *notes))
@@ -386,6 +392,11 @@ class Report:
             "flags": {k: {"vi": v[0], "en": v[1]} for k, v in FLAGS.items()},
             "indicators": [_plain(r) for r in self.indicators.to_dict("records")],
             "skipped": [_plain(r) for r in self.skipped.to_dict("records")],
+            **(
+                {"attainment": _attainment_records(self.attainment)}
+                if self.attainment is not None
+                else {}
+            ),
         }
 
     def __repr__(self) -> str:
@@ -428,3 +439,7 @@ def _plain(record: Mapping[Any, Any]) -> dict[str, Any]:
     return out
 
 
+def _attainment_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    from chitieu.plans import attainment_records
+
+    return attainment_records(table)
