@@ -40,6 +40,7 @@ True
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -111,6 +112,14 @@ def _number(x: float, decimals: int, lang: str) -> str:
     return text
 
 
+def _tick_decimals(ax: Any) -> int:
+    """Decimals the y ticks need (0 for whole numbers, else as few as show the step)."""
+    ticks = [t for t in ax.get_yticks() if not math.isclose(t, round(t))]
+    if not ticks:
+        return 0
+    return max(1, min(3, max(len(f"{t:.3f}".rstrip("0").split(".")[1]) for t in ticks)))
+
+
 def _decimals(kind: str) -> int:
     return {"percent": 1, "rate_per_1000": 2, "ratio": 1}.get(kind, 0)
 
@@ -170,14 +179,26 @@ def _missing_kind(flags: str, reason: str) -> str:
     return "no_data"
 
 
-def _targets(target: Any, indicator_id: str) -> list[tuple[float, str]]:
-    """``(value, comparison)`` of each target line to draw."""
+_TREND_WORDS: dict[str, tuple[str, str]] = {
+    "decrease": ("giảm so với kỳ trước", "decrease from the previous period"),
+    "no_increase": ("không tăng so với kỳ trước", "no increase from the previous period"),
+}
+
+
+def _targets(target: Any, indicator_id: str, lang: str) -> list[tuple[float | None, str]]:
+    """``(height, label)`` of each target: the height in the indicator's unit.
+
+    The height is ``None`` for a target against the previous period
+    (``decrease``, ``no_increase``), which has no line, only its label.
+    """
+    name = _pick(lang, _TARGET_LABEL)
     if target is None:
         return []
     if isinstance(target, bool):
         raise TypeError("target must be a number, a plan or a plan's target, found a bool")
     if isinstance(target, int | float | np.integer | np.floating):
-        return [(float(target), "")]
+        value = float(target)
+        return [(value, f"{name}: {_number(value, 2 if not value.is_integer() else 0, lang)}")]
     if hasattr(target, "targets"):
         found = [t for t in target.targets if getattr(t, "indicator_id", None) == indicator_id]
         if not found:
@@ -186,29 +207,44 @@ def _targets(target: Any, indicator_id: str) -> list[tuple[float, str]]:
                 f"the plan has no target for {indicator_id!r}; its targets are for "
                 f"{', '.join(held) or 'no indicator'}"
             )
-        return [v for t in found for v in _targets(t, indicator_id)]
-    if hasattr(target, "value") and hasattr(target, "indicator_id"):
+        return [v for t in found for v in _targets(t, indicator_id, lang)]
+    if hasattr(target, "op") and hasattr(target, "indicator_id"):
         if target.indicator_id != indicator_id:
             raise ValueError(f"the target is for {target.indicator_id!r}, not for {indicator_id!r}")
-        value = _target_value(target)
-        return [] if value is None else [(value, str(getattr(target, "op", "")))]
+        op = str(target.op)
+        if op in _TREND_WORDS:
+            return [(None, f"{name}: {_pick(lang, _TREND_WORDS[op])}")]
+        height, shown, units = _target_height(target)
+        text = _number(shown, 0 if float(shown).is_integer() else 2, lang)
+        unit_text = _pick(lang, units)
+        if unit_text and not unit_text.startswith(("/", "%")):
+            unit_text = " " + unit_text
+        return [(height, f"{name}: {op} {text}{unit_text}")]
     raise TypeError(
         "target must be a number (in the indicator's unit), a plan or one of its targets, "
         f"found {type(target).__name__}"
     )
 
 
-def _target_value(target: Any) -> float | None:
-    """The target's threshold in the indicator's own unit (``None`` for a trend target)."""
-    for name in ("indicator_value", "value_in_indicator_unit"):
-        method = getattr(target, name, None)
-        if callable(method):
-            value = method()
-            return None if value is None else float(value)
-    value = getattr(target, "value", None)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
+def _target_height(target: Any) -> tuple[float, float, tuple[str, str]]:
+    """The threshold in the indicator's unit, in the target's own unit, and that unit (vi, en).
+
+    A threshold per 100,000 is drawn on a rate per 1,000 at a hundredth of it.
+    """
+    from chitieu.indicators import get_indicator
+
+    value = float(target.value)
+    unit = target.resolved_unit() if hasattr(target, "resolved_unit") else ""
+    meta = get_indicator(target.indicator_id)
+    try:
+        from chitieu.plans import PLAN_UNITS
+    except ImportError:  # pragma: no cover - plans without units
+        return value, value, ("", "")
+    plan_unit = PLAN_UNITS.get(unit)
+    if plan_unit is None or unit == "count" or meta.kind == "count":
+        return value, value, ("", "")
+    height = value * meta.multiplier / plan_unit.multiplier
+    return height, value, (plan_unit.label_vi, plan_unit.label_en)
 
 
 def plot(
@@ -278,7 +314,7 @@ def plot(
         raise ValueError(f"lang must be 'vi' or 'en', found {lang!r}")
     plt = _pyplot()
     meta = get_indicator(indicator_id)
-    lines = _targets(target, meta.id)
+    lines = _targets(target, meta.id, lang)
     data = trend(report, meta.id, by=by, level=level)
     at_level = str(data["level"].iloc[0]) if len(data) else (level or report.level)
     if period is not None:
@@ -313,8 +349,9 @@ def plot(
 
     if ax is None:
         n = len(cells) * (len(periods) if kind == "bar" else 1)
-        width = 6.4 if kind == "line" else min(16.0, max(6.4, 0.45 * n + 2.5))
-        _, ax = plt.subplots(figsize=(width, 4.8), layout="constrained")
+        width = 6.4 if kind == "line" else min(14.0, max(6.4, 0.45 * n + 2.5))
+        fig_height = 6.4 if kind == "bar" and len(cells) > 6 else 4.8
+        _, ax = plt.subplots(figsize=(width, fig_height), layout="constrained")
 
     missing_seen: dict[str, list[str]] = {}
     cell_index = {tuple(row): i for i, row in enumerate(cells.itertuples(index=False))}
@@ -358,11 +395,18 @@ def plot(
             for row in rows.to_dict("records"):
                 if math.isnan(float(row["value"])):
                     _mark(float(xs[int(row["_cell"])]), row)
-        ax.set_xticks(x0, cell_labels)
-        if len(cells) > 6 or max((len(s) for s in cell_labels), default=0) > 14:
+        rotated = len(cells) > 6
+        ticks = [
+            textwrap.shorten(label, 40, placeholder="…") if rotated else textwrap.fill(label, 22)
+            for label in cell_labels
+        ]
+        ax.set_xticks(x0, ticks)
+        ax.set_xlim(-0.5, len(cells) - 0.5)
+        if rotated:
             for tick in ax.get_xticklabels():
-                tick.set_rotation(30)
+                tick.set_rotation(35)
                 tick.set_horizontalalignment("right")
+                tick.set_rotation_mode("anchor")
         xlabel = (
             _pick(lang, _LEVEL_LABELS.get(at_level, _LEVEL_LABELS["commune"]))
             if by is None
@@ -380,21 +424,34 @@ def plot(
                 if math.isnan(float(row["value"])):
                     _mark(float(x[int(row["_p"])]), row)
         ax.set_xticks(x, periods)
+        ax.set_xlim(-0.3, len(periods) - 0.7)
         xlabel = _pick(lang, _PERIOD_LABEL)
         show_legend = len(cells) > 1
 
-    for value, op in lines:
-        shown = _number(value, max(decimals, 0 if float(value).is_integer() else 2), lang)
+    target_notes: list[str] = []
+    for height, label in lines:
+        if height is None:
+            target_notes.append(label)
+            continue
         ax.axhline(
-            value,
+            height,
             color=_TARGET_COLOUR,
             linestyle="--",
             linewidth=1.5,
-            label=f"{_pick(lang, _TARGET_LABEL)}: {op} {shown}".replace(":  ", ": "),
+            label=label,
             gid="target",
         )
         show_legend = True
-    ax.set_ylim(bottom=0)
+    target_heights = [h for h, _ in lines if h is not None]
+    shown_values = data["value"].to_numpy(dtype=float)
+    top = max([*shown_values[~np.isnan(shown_values)].tolist(), *target_heights, 0.0])
+    ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
+    if lang == "vi":
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda y, _: _number(y, _tick_decimals(ax), "vi"))
+        )
 
     name = meta.name_vi if lang == "vi" else meta.name_en
     where = ""
@@ -403,7 +460,7 @@ def plot(
     subtitle = ", ".join(x for x in (where, ", ".join(periods)) if x)
     ax.set_title(f"{name}\n{subtitle}" if subtitle else name, fontsize=11)
     ax.set_ylabel(meta.unit_vi if lang == "vi" else meta.unit_en)
-    notes: list[str] = []
+    notes: list[str] = list(target_notes)
     for what, labels in missing_seen.items():
         symbol, pair = MISSING_SYMBOLS[what]
         notes.append(f"{symbol}: {_pick(lang, pair)} ({', '.join(labels)})")
