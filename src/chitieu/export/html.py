@@ -216,8 +216,18 @@ def report_html(report: Report, *, max_rows: int = 200) -> str:
         f"<code>{escape(report.input_hash[:12])}</code></p>"
         f"<p>Giá trị hiển thị / Values shown: {escape(scope)}</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"{more}{legend}{notes}{skipped}</div>"
+        f"{more}{legend}{notes}{skipped}{_plan_section(report)}</div>"
     )
+
+
+def _plan_section(report: Report) -> str:
+    """The plan's attainment (:mod:`chitieu.plans`) when the report carries one."""
+    table = report.attainment
+    if table is None:
+        return ""
+    from chitieu.plans import attainment_html
+
+    return attainment_html(table)
 
 
 def to_html(report: Report, path: str | Path | None = None) -> str | Path:
