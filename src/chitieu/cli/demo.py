@@ -6,10 +6,11 @@ full report, writes the Excel workbook (CSV when no Excel library is
 installed) and prints the key indicators.
 
 The data are synthetic. A one-commune demo of the example plan's year is made
-under the code of the plan's commune (:data:`chitieu.plans.THANG_2024`, Thị
-trấn Thắng, 2008 division), and only then are the plan's targets shown beside
-the figures, as an example; any other demo (another year, several communes)
-shows no targets.
+under the code of the plan's commune (the plan shipped as
+``chitieu/data/plans/thi-tran-thang-2024.yaml``, Thị trấn Thắng, 2008
+division), and only then are the plan's targets shown beside the figures and
+on the workbook's plan sheet, as an example; any other demo (another year,
+several communes) shows no targets.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
         evaluation = None
         if plan is not None:
             evaluation, notes = plan_notes(plan, rep, sub, lang)
-            rep = rep.with_notes(example_note(lang), *notes)
+            rep = rep.with_notes(example_note(lang), *notes).with_attainment(evaluation)
         figures = key_figures(rep, lang, plan=plan, evaluation=evaluation)
         if args.level != "commune":
             rep = rep.rollup(args.level)

@@ -91,8 +91,9 @@ def register(
         "--plan",
         metavar="NAME_OR_FILE",
         help="compare the figures of the plan's commune with its targets: a known plan "
-        "(thi-tran-thang-2024) or a plan file (.json, .yaml, .toml); the period must be the "
-        "plan's. With --out, the attainment is added to the report's notes",
+        "(thi-tran-thang-2024) or a plan file (.yaml, .json, .toml); the period must be the "
+        "plan's. With --out, the attainment is added to the report (a plan sheet in Excel, "
+        "'attainment' in the JSON metadata, and the notes)",
     )
     parser.add_argument(
         "--allow-invalid",
@@ -224,7 +225,9 @@ def plan_notes(
     from chitieu.plans import attainment_notes, evaluate
 
     held = set(rep.indicators["id"]) | set(rep.skipped["indicator_id"])
-    source = rep if all(t.indicator_id in held for t in plan.targets) else sub
+    # a target against the previous period needs that period, which the report lacks
+    whole = all(t.indicator_id in held for t in plan.targets) and not plan.needs_previous
+    source = rep if whole else sub
     evaluation = evaluate(plan, source, validation="skip")
     return evaluation, attainment_notes(plan, evaluation, lang=lang, values=values)
 
@@ -241,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
     from chitieu.cli._keyfigures import KEY_INDICATORS, key_figures
     from chitieu.io.read import read_submission
     from chitieu.periods import parse_period
-    from chitieu.plans import check_period, load_plan
+    from chitieu.plans import check_period, for_publication, load_plan
     from chitieu.validation import drop_invalid, validate
 
     lang: Lang = args.lang
@@ -305,6 +308,7 @@ def run(args: argparse.Namespace) -> int:
             evaluation, notes = plan_notes(plan, rep, sub, lang, values=not args.publish)
             _say_unit_missing(plan, evaluation, lang)
             rep = rep.with_notes(*notes)
+            rep = rep.with_attainment(for_publication(evaluation) if args.publish else evaluation)
         if args.level != "commune":
             rep = rep.rollup(args.level)
         if args.publish:

@@ -59,7 +59,7 @@ _HEADERS: tuple[tuple[str, str], ...] = (
     ("Kết quả", "Result"),
     ("Lý do / ghi chú", "Reason / note"),
 )
-_WIDTHS = (5, 8, 60, 32, 12, 10, 16, 12, 12, 12, 10, 12, 14, 20, 70)
+_WIDTHS = (5, 8, 60, 32, 24, 10, 16, 12, 12, 12, 10, 12, 14, 20, 70)
 _STYLES = {
     "met": ("✔", "#E2EFDA", "#375623"),
     "not met": ("✘", "#FCE4D6", "#9C0006"),
@@ -93,7 +93,7 @@ def write_plan_sheet(workbook: Any, report: Any, lang: str = "vi") -> None:
     table = getattr(report, "attainment", None)
     if table is None:
         return
-    from chitieu.plans import PLAN_UNITS, STATUSES
+    from chitieu.plans import COMPARISONS, PLAN_UNITS, STATUSES
 
     vi = lang == "vi"
     first, second = (0, 1) if vi else (1, 0)
@@ -170,7 +170,8 @@ def write_plan_sheet(workbook: Any, report: Any, lang: str = "vi") -> None:
         _text(sheet, row, 1, record.get("section"), top)
         _text(sheet, row, 2, wording, wrap)
         _text(sheet, row, 3, record["indicator_id"], top)
-        _text(sheet, row, 4, record["op"], top)
+        words = COMPARISONS.get(str(record["op"]), (str(record["op"]),) * 2)
+        _text(sheet, row, 4, f"{words[0] if vi else words[1]} ({record['op']})", top)
         trend = record["op"] in ("decrease", "no_increase")
         _number(sheet, row, 5, None if trend else record["target"], decimals)
         _text(sheet, row, 6, unit_label or unit_name, top)
