@@ -69,7 +69,7 @@ def _number(value: Any) -> str:
 
 
 def _rows(targets: list[dict[str, Any]], lang: Lang) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for t in targets:
         comparison = str(t.get("comparison") or "")
         threshold = _number(t.get("threshold"))
@@ -109,11 +109,12 @@ def _from_plan(plan: Any) -> list[dict[str, Any]]:
 
 def run_check(args: argparse.Namespace) -> int:
     """Check the plan; print it and its problems; return the exit code."""
-    from chitieu.plans import PLANS, check_plan_file
+    from chitieu.plans import PLANS, Plan, check_plan_file
     from chitieu.privacy import mask_text
 
     lang: Lang = args.lang
     text = str(args.plan)
+    plan: Plan | None
     if text.strip().lower() in PLANS and not Path(text).is_file():
         plan = PLANS[text.strip().lower()]
         problems: list[Any] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -488,7 +489,7 @@ def for_publication(result: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _target_words(row: dict[str, Any]) -> str:
+def _target_words(row: Mapping[Any, Any]) -> str:
     op = str(row["op"])
     target = row["target"]
     if op in ("decrease", "no_increase"):

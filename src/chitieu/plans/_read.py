@@ -210,7 +210,7 @@ def _target(
     try:
         target = Target(
             str(indicator).strip(),
-            comparison,  # type: ignore[arg-type]  # checked above
+            comparison,  # checked above
             None if threshold is None else float(threshold),
             str(raw.get("wording_vi") or ""),
             str(raw.get("wording_en") or ""),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,7 @@ def _number(value: Any, decimals: int = 2) -> str:
     return f"{number:,.{decimals}f}"
 
 
-def _threshold(row: dict[str, Any], lang: str) -> str:
+def _threshold(row: Mapping[Any, Any], lang: str) -> str:
     op = str(row["op"])
     if op in ("decrease", "no_increase"):
         words = {
