@@ -66,6 +66,8 @@ EVENT_DATES: dict[str, str] = {
     "sanctions": "decision_date",
     "supports": "support_date",
     "consultations": "consultation_date",
+    "services": "service_date",
+    "activities": "activity_date",
 }
 #: Dates of the register that show how far it was kept.
 _REGISTER_DATES = ("entry_date", "exit_date")

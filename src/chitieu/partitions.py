@@ -114,7 +114,7 @@ def split(data: Submission, by: PartLevel = "province") -> dict[str, Submission]
         return np.array([key_of_child.get(i, UNKNOWN_PART) for i in ids], dtype=object)
 
     keys: dict[str, np.ndarray] = {"children": child_key}
-    for table in ("circumstances", "supports", "consultations"):
+    for table in ("circumstances", "supports", "consultations", "services"):
         keys[table] = by_child(data[table])
     injuries = data.injuries
     own = _keys(injuries, parts)
@@ -132,6 +132,7 @@ def split(data: Submission, by: PartLevel = "province") -> dict[str, Submission]
         dtype=object,
     )
     keys["sanctions"] = _keys(data.sanctions, parts)
+    keys["activities"] = _keys(data.activities, parts)
     unit_keys = _unit_keys(data.units, by)
     names = sorted({k for arr in keys.values() for k in arr} | set(unit_keys) - {UNKNOWN_PART})
     if any(UNKNOWN_PART in set(arr) for arr in keys.values()):

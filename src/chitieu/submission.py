@@ -70,10 +70,12 @@ class Submission:
     circumstances: pd.DataFrame = field(default_factory=lambda: empty_frame("circumstances"))
     supports: pd.DataFrame = field(default_factory=lambda: empty_frame("supports"))
     consultations: pd.DataFrame = field(default_factory=lambda: empty_frame("consultations"))
+    services: pd.DataFrame = field(default_factory=lambda: empty_frame("services"))
     injuries: pd.DataFrame = field(default_factory=lambda: empty_frame("injuries"))
     abuse_cases: pd.DataFrame = field(default_factory=lambda: empty_frame("abuse_cases"))
     abuse_victims: pd.DataFrame = field(default_factory=lambda: empty_frame("abuse_victims"))
     sanctions: pd.DataFrame = field(default_factory=lambda: empty_frame("sanctions"))
+    activities: pd.DataFrame = field(default_factory=lambda: empty_frame("activities"))
     units: pd.DataFrame = field(default_factory=lambda: empty_frame("units"))
     #: Problems met while reading (unparseable dates, unknown headers, ...).
     read_issues: pd.DataFrame = field(default_factory=_empty_issues, repr=False)

@@ -27,6 +27,7 @@ from __future__ import annotations
 # register each function with @indicator(...), and import the module here.
 from chitieu.indicators import (  # noqa: F401
     abuse,
+    activities,
     external,
     injuries,
     participation,

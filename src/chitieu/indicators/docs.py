@@ -32,6 +32,7 @@ _FAMILIES = {
     "sanctions": ("Xử lý vi phạm hành chính", "Administrative sanctions"),
     "units": ("Số liệu của đơn vị hành chính", "Facts about communes"),
     "external": ("Số liệu từ nguồn khác", "Data from other sources"),
+    "activities": ("Hoạt động của xã (kế hoạch)", "What the commune does (plan measures)"),
 }
 
 _CONVENTION = {

@@ -25,10 +25,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from chitieu.schemas._base import MULTI_SEPARATOR, split_multi
+from chitieu.schemas.activities import ActivitySchema
 from chitieu.schemas.children import (
     ChildSchema,
     CircumstanceSchema,
     ConsultationSchema,
+    ServiceSchema,
     SupportSchema,
 )
 from chitieu.schemas.events import (
@@ -46,12 +48,14 @@ __all__ = [
     "TABLES",
     "AbuseCaseSchema",
     "AbuseVictimSchema",
+    "ActivitySchema",
     "ChildSchema",
     "CircumstanceSchema",
     "ColumnSpec",
     "ConsultationSchema",
     "InjurySchema",
     "SanctionSchema",
+    "ServiceSchema",
     "SupportSchema",
     "TableSpec",
     "UnitSchema",
@@ -126,6 +130,10 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("consultations", ConsultationSchema, ("child_id", "consultation_date", "form"),
                   "Lấy ý kiến trẻ em", "Consultations",
                   ("lay y kien", "lay y kien tre em", "tham gia", "consultations"), False),
+        TableSpec("services", ServiceSchema, ("child_id", "service_date", "service"),
+                  "Dịch vụ cho trẻ em", "Child services",
+                  ("dich vu", "dich vu tre em", "dich vu cho tre em", "services", "child services"),
+                  False),
         TableSpec("injuries", InjurySchema, ("injury_id",), "Tai nạn, thương tích", "Injuries",
                   ("tai nan thuong tich", "tntt", "tai nan", "injuries"), False),
         TableSpec("abuse_cases", AbuseCaseSchema, ("case_id",), "Vụ việc xâm hại", "Abuse cases",
@@ -136,6 +144,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("sanctions", SanctionSchema, ("decision_id",), "Xử phạt vi phạm hành chính",
                   "Sanctions", ("xu phat", "xu ly vi pham hanh chinh", "xu phat vi pham hanh chinh",
                                 "sanctions"), False),
+        TableSpec("activities", ActivitySchema, ("activity_id",), "Hoạt động của xã", "Activities",
+                  ("hoat dong", "hoat dong cua xa", "hoat dong tre em", "activities"), False),
         TableSpec("units", UnitSchema, ("unit_code", "division_version"), "Đơn vị hành chính",
                   "Units", ("don vi hanh chinh", "don vi", "dvhc", "units"), True),
     )

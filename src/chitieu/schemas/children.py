@@ -8,6 +8,13 @@ tables keyed by ``child_id``, so every fact has exactly one home:
 - ``supports``: one row per support or care given to a child in special
   circumstances.
 - ``consultations``: one row per time a child was asked for their views.
+- ``services``: one row per child-level service a child received (early-childhood
+  care, community services for a child with disabilities, integration skills,
+  an intervention against child labour), the services a commune's plan sets
+  targets on. It is a table of its own, not a column of ``supports``: supports
+  are the circular's care of children in special circumstances (indicator
+  0302), services reach any child (every child up to 8), and an absent services
+  table must read as "no data", never as "no service given".
 """
 
 from __future__ import annotations
@@ -17,7 +24,13 @@ from pandera.typing import Series
 
 from chitieu.schemas._base import field
 
-__all__ = ["ChildSchema", "CircumstanceSchema", "ConsultationSchema", "SupportSchema"]
+__all__ = [
+    "ChildSchema",
+    "CircumstanceSchema",
+    "ConsultationSchema",
+    "ServiceSchema",
+    "SupportSchema",
+]
 
 Date = pa.DateTime
 
@@ -72,6 +85,10 @@ class ChildSchema(pa.DataFrameModel):
     at_risk_to: Series[Date] = field(
         "Ngày hết nguy cơ", en="At risk until", aliases=("nguy co den ngay",),
         nullable=True, required=False,
+    )
+    at_risk_reason: Series[str] = field(
+        "Nguy cơ", en="At risk of", aliases=("loai nguy co", "nguy co roi vao"),
+        codelist="risk_reason", nullable=True, required=False, example="CHILD_LABOUR",
     )
 
     class Config:
@@ -143,5 +160,25 @@ class ConsultationSchema(pa.DataFrameModel):
     class Config:
         name = "consultations"
         title = "Lấy ý kiến trẻ em / Consultations"
+        strict = False
+        ordered = False
+
+
+class ServiceSchema(pa.DataFrameModel):
+    """A child-level service a child received: one row per child, day and service."""
+
+    child_id: Series[str] = field("Mã trẻ em", en="Child ID", aliases=("ma tre",))
+    service_date: Series[Date] = field(
+        "Ngày cung cấp dịch vụ", en="Service date", aliases=("ngay dich vu", "ngay cung cap"),
+        example="2024-04-10",
+    )
+    service: Series[str] = field(
+        "Dịch vụ", en="Service", aliases=("loai dich vu", "dich vu cung cap"),
+        codelist="child_service", example="ECD",
+    )
+
+    class Config:
+        name = "services"
+        title = "Dịch vụ cho trẻ em / Child services"
         strict = False
         ordered = False

@@ -54,6 +54,7 @@ FOREIGN_KEYS: dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...]]]] = {
     "circumstances": [(("child_id",), "children", ("child_id",))],
     "supports": [(("child_id",), "children", ("child_id",))],
     "consultations": [(("child_id",), "children", ("child_id",))],
+    "services": [(("child_id",), "children", ("child_id",))],
     "injuries": [
         (("commune_code", "division_version"), "units", ("unit_code", "division_version"))
     ],
@@ -64,6 +65,9 @@ FOREIGN_KEYS: dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...]]]] = {
     "sanctions": [
         (("case_id",), "abuse_cases", ("case_id",)),
         (("commune_code", "division_version"), "units", ("unit_code", "division_version")),
+    ],
+    "activities": [
+        (("commune_code", "division_version"), "units", ("unit_code", "division_version"))
     ],
 }
 
@@ -265,7 +269,7 @@ def export_schemas(out_dir: str | os.PathLike[str]) -> list[Path]:
     >>> import tempfile
     >>> paths = export_schemas(tempfile.mkdtemp())
     >>> len(paths), paths[-1].name
-    (10, 'datapackage.json')
+    (12, 'datapackage.json')
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
