@@ -351,8 +351,8 @@ def stack(reports: Sequence[Report]) -> Report:
             )
     periods = _chronological([p for rep in reports for p in rep.periods])
     labels = [p.label for p in periods]
-    computed = {i for rep in reports for i in rep.indicators["id"]}
-    order = [i for i in list_indicators()["id"] if i in computed]
+    # Indicators in the order the reports give them (as report() keeps the order asked).
+    order = list(dict.fromkeys(str(i) for rep in reports for i in rep.indicators["id"]))
     metas = {i: get_indicator(i) for i in order}
     dims = [d for d in _dimension_order() if any(d in m.dimensions for m in metas.values())]
     tables = [rep.table for rep in reports if len(rep.table)]
