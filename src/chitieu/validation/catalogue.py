@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ERRORS", "ErrorType", "Severity"]
+__all__ = ["ERRORS", "QUALITY", "ErrorType", "Severity"]
 
 Severity = Literal["error", "warning"]
 
@@ -411,6 +411,28 @@ _E: list[ErrorType] = [
         "An abuse case has no victim; it counts as a case but adds no abused child.",
     ),
     ErrorType(
+        "participants-exceed-group",
+        "warning",
+        "More participants than the group has",
+        "Số người tham gia lớn hơn tổng số đối tượng",
+        "participants = {value} is larger than the target group size group_size = {detail}",
+        "số người tham gia {value} lớn hơn tổng số đối tượng {detail}",
+        "An activity counts more participants than the size of its target group (people from "
+        "outside the commune, or a group size out of date). The row is kept; shares cap the "
+        "participants at the group size.",
+    ),
+    ErrorType(
+        "policy-consultation-incomplete",
+        "warning",
+        "Consultation of a policy without its policy or answer",
+        "Tham vấn chính sách thiếu số hiệu hoặc kết quả",
+        "a consultation of a policy has no {column}: {detail}",
+        "hoạt động tham vấn chính sách không có {column}: {detail_vi}",
+        "An activity of type POLICY_CONSULTATION does not name its policy (policy_id: the row "
+        "then counts as a policy of its own) or does not say whether children were consulted "
+        "(children_consulted: counted as not consulted).",
+    ),
+    ErrorType(
         "unknown-commune-code",
         "error",
         "Commune not in the units table",
@@ -442,3 +464,93 @@ _E: list[ErrorType] = [
 ]
 
 ERRORS: dict[str, ErrorType] = {e.code: e for e in _E}
+
+
+# -- data quality (chitieu.quality): a valid submission can still fail these ---------------
+# Kept apart from ERRORS: they are not validation problems of a file's rows but
+# warnings about figures (a commune against its own past, a rate against national
+# magnitudes, a commune without records). Templates use ``{unit}`` (the unit's
+# level and code, never a name), ``{indicator}``, ``{period}``, ``{value}``,
+# ``{expected}`` and ``{detail}``/``{detail_vi}``.
+_Q: list[ErrorType] = [
+    ErrorType(
+        "outlier-high",
+        "warning",
+        "Figure far above the unit's past periods",
+        "Số liệu cao bất thường so với các kỳ trước",
+        "{unit}: {indicator} in {period} is {value}, far above its past periods ({detail})",
+        "{unit}: {indicator} kỳ {period} là {value}, cao bất thường so với các kỳ trước "
+        "({detail_vi})",
+        "The figure of a unit is far above the median of its own past periods of the same "
+        "length: the count is at least the minimum count (10), a Poisson test of the count "
+        "against the median gives p below 0.001, and, where the past periods vary, the count is "
+        "more than 3.5 robust standard deviations (1.4826 x MAD) from the median. Check the "
+        "records (a double entry, a wrong date, a wrong commune) before publishing.",
+        level="table",
+    ),
+    ErrorType(
+        "outlier-low",
+        "warning",
+        "Figure far below the unit's past periods",
+        "Số liệu thấp bất thường so với các kỳ trước",
+        "{unit}: {indicator} in {period} is {value}, far below its past periods ({detail})",
+        "{unit}: {indicator} kỳ {period} là {value}, thấp bất thường so với các kỳ trước "
+        "({detail_vi})",
+        "As outlier-high, below: often records not entered for the period.",
+        level="table",
+    ),
+    ErrorType(
+        "rate-implausibly-high",
+        "warning",
+        "Rate implausibly high against the national magnitude",
+        "Tỷ suất cao bất thường so với mức chung cả nước",
+        "{unit}: {indicator} in {period} is {value} per 100,000, more than {expected} times the "
+        "national magnitude ({detail})",
+        "{unit}: {indicator} kỳ {period} là {value} trên 100.000 trẻ em, cao hơn {expected} lần "
+        "mức chung cả nước ({detail_vi})",
+        "A rate is many times (10 by default) the national magnitude (injury deaths about 16, "
+        "injuries about 550 per 100,000 children) and a Poisson test of the count against the "
+        "national rate gives p below 0.001, so that one death in a small commune does not "
+        "trigger it.",
+        level="table",
+    ),
+    ErrorType(
+        "rate-implausibly-low",
+        "warning",
+        "Rate implausibly low against the national magnitude",
+        "Tỷ suất thấp bất thường so với mức chung cả nước",
+        "{unit}: {indicator} in {period} is {value} per 100,000, less than 1/{expected} of the "
+        "national magnitude ({detail})",
+        "{unit}: {indicator} kỳ {period} là {value} trên 100.000 trẻ em, thấp hơn 1/{expected} "
+        "mức chung cả nước ({detail_vi})",
+        "A rate is a small fraction of the national magnitude where the unit is large enough "
+        "for the national rate to expect many events (Poisson p below 0.001): often events not "
+        "recorded.",
+        level="table",
+    ),
+    ErrorType(
+        "commune-without-records",
+        "warning",
+        "Commune without records",
+        "Xã không có bản ghi nào",
+        "{unit} is in the units table ({detail}) but has no record in any table",
+        "{unit} có trong bảng đơn vị hành chính ({detail_vi}) nhưng không có bản ghi nào",
+        "A commune of the units table has no child, injury, abuse case or sanction: its figures "
+        "are zeros that may mean the commune did not submit.",
+        level="table",
+    ),
+    ErrorType(
+        "commune-not-submitted",
+        "warning",
+        "Expected commune missing",
+        "Thiếu xã phải báo cáo",
+        "{unit} is expected ({detail}) but the data have no figure for it",
+        "{unit} phải báo cáo ({detail_vi}) nhưng không có số liệu",
+        "A commune of the expected list (the units table given as expected=) is not among the "
+        "units of the data at all.",
+        level="table",
+    ),
+]
+
+QUALITY: dict[str, ErrorType] = {e.code: e for e in _Q}
+assert not set(QUALITY) & set(ERRORS), "a data-quality code repeats a validation code"

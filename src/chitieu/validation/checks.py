@@ -21,6 +21,7 @@ from chitieu._fast import isin, join_keys
 from chitieu.codelists import codelist, codes
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, split_multi
 from chitieu.submission import Submission
+from chitieu.validation.activities import check_activities
 from chitieu.validation.catalogue import ERRORS
 from chitieu.validation.report import ValidationReport, _Collector
 
@@ -1160,6 +1161,7 @@ def validate(
         run.circumstances()
     if structure_ok["units"]:
         run.units()
+    check_activities(run, structure_ok)
     if all(structure_ok.values()):
         run.cross()
     return ValidationReport._build(run.out, run.err, run.warn, source=submission.source, lang=lang)
