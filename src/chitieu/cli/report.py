@@ -240,7 +240,6 @@ def _say_unit_missing(plan: Any, evaluation: Any, lang: Lang) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate, compute and write or print the report; return the exit code."""
-    from chitieu.cli._formats import Checked, render_text
     from chitieu.cli._keyfigures import KEY_INDICATORS, key_figures
     from chitieu.io.read import read_submission
     from chitieu.periods import parse_period
@@ -269,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
         note = None
         if not checked.valid and not args.allow_invalid:
             steps.step()
-            message(render_text([Checked(args.path, checked)], lang).rstrip("\n"))
+            message(checked.to_text(path=args.path, lang=lang).rstrip("\n"))
             message(
                 say(
                     "chitieu: the data have errors; fix them, or rerun with --allow-invalid "

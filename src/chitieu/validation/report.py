@@ -513,6 +513,63 @@ class ValidationReport:
         """:meth:`to_dict` as JSON text (UTF-8 characters kept)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
+    # -- output formats (chitieu.validation.render) ------------------------------
+    def render(
+        self,
+        fmt: str,
+        *,
+        path: str | None = None,
+        lang: Literal["en", "vi"] | None = None,
+    ) -> str:
+        """This report in format *fmt*, exactly as ``chitieu validate --format`` prints it.
+
+        Parameters
+        ----------
+        fmt
+            ``text``, ``markdown``, ``json``, ``junit``, ``github`` or ``sarif``
+            (:data:`chitieu.validation.render.FORMATS`).
+        path
+            The submission's path as the user gave it, which annotations and
+            SARIF locations point from (default: :attr:`source`, else ``.``).
+        lang
+            ``vi`` or ``en`` (default: the report's language).
+
+        Examples
+        --------
+        >>> from chitieu.indicators.examples import tiny_submission
+        >>> from chitieu.validation import validate
+        >>> print(validate(tiny_submission()).render("github", path="xa-01", lang="vi"))
+        xa-01: 0 lỗi, 0 cảnh báo
+        <BLANKLINE>
+        """
+        from chitieu.validation.render import Checked
+        from chitieu.validation.render import render as _render
+
+        where = path if path is not None else (self.source or ".")
+        return _render(fmt, [Checked(where, self)], lang or self.lang)
+
+    def to_text(self, *, path: str | None = None, lang: Literal["en", "vi"] | None = None) -> str:
+        """The readable report: the summary, then one line per problem (see :meth:`render`)."""
+        return self.render("text", path=path, lang=lang)
+
+    def to_markdown(
+        self, *, path: str | None = None, lang: Literal["en", "vi"] | None = None
+    ) -> str:
+        """Markdown tables, for a CI job summary or a comment (see :meth:`render`)."""
+        return self.render("markdown", path=path, lang=lang)
+
+    def to_junit(self, *, path: str | None = None, lang: Literal["en", "vi"] | None = None) -> str:
+        """JUnit XML: a test case per table and problem code (see :meth:`render`)."""
+        return self.render("junit", path=path, lang=lang)
+
+    def to_github(self, *, path: str | None = None, lang: Literal["en", "vi"] | None = None) -> str:
+        """GitHub Actions annotations, one per problem (see :meth:`render`)."""
+        return self.render("github", path=path, lang=lang)
+
+    def to_sarif(self, *, path: str | None = None, lang: Literal["en", "vi"] | None = None) -> str:
+        """SARIF 2.1.0, rules from the error catalogue (see :meth:`render`)."""
+        return self.render("sarif", path=path, lang=lang)
+
     def __repr__(self) -> str:
         state = "valid" if self.valid else f"{self.n_errors:,} errors"
         return f"<ValidationReport {state}, {self.n_warnings:,} warnings>"
