@@ -33,6 +33,7 @@ __all__ = [
     "ChitieuError",
     "DataNotAvailableError",
     "PeriodError",
+    "Plan",
     "ReadError",
     "Report",
     "Submission",
@@ -61,6 +62,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "get_indicator": ("chitieu.indicators", "get_indicator"),
     "report": ("chitieu.report", "report"),
     "Report": ("chitieu.report", "Report"),
+    "Plan": ("chitieu.plans", "Plan"),
     "synth": ("chitieu.synth", None),
 }
 
@@ -70,6 +72,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from chitieu.consolidate import concat
     from chitieu.indicators import get_indicator, list_indicators
     from chitieu.io.read import read_submission
+    from chitieu.plans import Plan
     from chitieu.report import Report, report
     from chitieu.validation import ValidationReport, validate
 

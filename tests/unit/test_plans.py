@@ -1,4 +1,9 @@
-"""Plan targets: the plan's unit and period, evaluation against computed indicators."""
+"""Plan targets: the plan's unit and period, evaluation against computed indicators.
+
+The plan file format, its errors and its JSON Schema are tested in
+``test_plans_format.py``; the HTML view and the workbook's plan sheet in
+``test_plans_view.py``.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ from chitieu.plans import (
 )
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "thi-tran-thang-2024"
+EXAMPLE_PLAN_FILE = EXAMPLE.parent / "plans" / "thi-tran-thang-2024.yaml"
 
 
 def in_thang(sub: chitieu.Submission) -> chitieu.Submission:
@@ -42,28 +48,66 @@ def sub() -> chitieu.Submission:
     return in_thang(synth.generate(n_children=4500, seed=1, year=2024))
 
 
-def one_target_plan(indicator_id: str, op: str = ">", value: float = 0.0, **unit: str) -> Plan:
+def one_target_plan(
+    indicator_id: str,
+    op: str = ">",
+    value: float | None = 0.0,
+    *,
+    period: str = "2024",
+    target_unit: str = "",
+    **unit: str,
+) -> Plan:
     return Plan(
         "kế hoạch",
         "plan",
-        "2024",
-        (Target(indicator_id, op, value, "chỉ tiêu", "target"),),  # type: ignore[arg-type]
+        period,
+        (Target(indicator_id, op, value, "chỉ tiêu", "target", unit=target_unit),),  # type: ignore[arg-type]
         unit_code=unit.get("unit_code", THANG_2024.unit_code),
         division_version=unit.get("division_version", "2008"),
     )
 
 
 # -- the plan: unit, period, names ---------------------------------------------------
-def test_thang_plan_has_the_targets_of_section_ii() -> None:
-    ids = [t.indicator_id for t in THANG_2024.targets]
-    assert ids[:4] == [
-        "special_circumstances",
-        "special_circumstances_supported",
-        "injury_rate",
-        "injury_death_rate",
-    ]
+SECTION_II = [
+    ("3.1", "special_circumstances", "<", 2.0, "percent"),
+    ("3.1", "special_circumstances_supported", ">=", 96.0, "percent"),
+    ("3.1", "officials_trained_percent", ">=", 100.0, "percent"),
+    ("3.1", "families_informed_percent", ">=", 85.0, "percent"),
+    ("4.1", "injury_rate", "<", 3.0, "per_1000"),
+    ("4.1", "injury_death_rate", "<", 2.0, "per_1000"),
+    ("4.1", "drowning_deaths", "decrease", None, "count"),
+    ("5.1", "child_friendly_communes", ">=", 100.0, "percent"),
+    ("6.1", "new_hiv_infections_children", "==", 0.0, "count"),
+    ("7.1", "ecd_services_reached_percent", ">=", 80.0, "percent"),
+    ("7.1", "caregivers_ecd_informed_percent", ">", 75.0, "percent"),
+    ("8.1", "disabled_children_services_percent", ">=", 85.0, "percent"),
+    ("8.1", "disabled_children_integration_percent", ">=", 60.0, "percent"),
+    ("8.1", "parents_disabled_children_supported_percent", ">=", 70.0, "percent"),
+    ("9.1", "policies_consulted_percent", ">=", 100.0, "percent"),
+    ("9.1", "consulted_children", ">=", 20.0, "percent"),
+    ("10.1", "child_labour_supported_percent", ">=", 100.0, "percent"),
+    ("10.1", "parents_child_labour_informed_percent", ">=", 75.0, "percent"),
+]
+
+
+def test_thang_plan_has_every_measurable_target_of_section_ii() -> None:
+    found = [(t.section, t.indicator_id, t.op, t.value, t.unit) for t in THANG_2024.targets]
+    assert found == SECTION_II
     registry = set(chitieu.list_indicators()["id"])
-    assert set(ids) <= registry
+    assert {t.indicator_id for t in THANG_2024.targets} <= registry
+    seed = Path("/work/shared/seed/ke-hoach-cong-tac-tre-em-2024-thi-tran-thang.txt")
+    for target in THANG_2024.targets:
+        assert target.text_vi and target.text_en
+        if seed.is_file():  # the plan's own words, as written in the seed plan
+            words = " ".join(seed.read_text(encoding="utf-8").split()).casefold()
+            assert target.text_vi.rstrip(".").casefold() in words, target.text_vi
+
+
+def test_the_shipped_plan_has_who_set_it() -> None:
+    assert THANG_2024.issuer == "Ủy ban nhân dân thị trấn Thắng"
+    assert THANG_2024.document_date == "2024-02"
+    assert THANG_2024.key == "thi-tran-thang-2024"
+    assert THANG_2024.needs_previous
 
 
 def test_thang_plan_is_for_the_town_in_the_2008_division_and_the_year_2024() -> None:
@@ -83,6 +127,9 @@ def test_plans_are_found_by_short_name() -> None:
     assert get_plan("thi-tran-thang-2024") is THANG_2024
     assert PLANS["thi-tran-thang-2024"] is THANG_2024
     assert load_plan("thi-tran-thang-2024") is THANG_2024
+    assert plans.EXAMPLE_PLAN is THANG_2024
+    assert load_plan(EXAMPLE_PLAN_FILE) == THANG_2024
+    assert chitieu.Plan.from_yaml(EXAMPLE_PLAN_FILE) == THANG_2024
 
 
 def test_an_unknown_plan_name_names_the_known_plans() -> None:
@@ -144,7 +191,8 @@ def test_a_plan_file_with_an_unknown_indicator_is_refused(tmp_path: Path) -> Non
     )
     with pytest.raises(InvalidPlanError, match="target 1") as info:
         read_plan(path)
-    assert info.value.code == "invalid-plan"
+    assert info.value.code == "unknown-indicator"
+    assert "closest: injury_rate" in str(info.value)
 
 
 def test_a_unit_code_written_as_a_number_is_refused() -> None:
@@ -191,10 +239,12 @@ def test_evaluate_matches_compute_and_compares(sub: chitieu.Submission) -> None:
     assert row["status"] == ("met" if direct["value"] < 2.0 else "not met")
     for _, r in result.iterrows():
         assert r["unit_code"] == "07840" and r["period"] == "2024"
-        if math.isnan(r["value"]):
+        if math.isnan(r["value"]) or r["status"] == "no data":
             assert r["status"] == "no data" and pd.isna(r["met"]) and r["reason"]
+            assert math.isnan(r["gap"])
         else:
             assert r["status"] in ("met", "not met") and r["met"] == (r["status"] == "met")
+            assert r["gap"] == pytest.approx(r["value"] - r["target"])
 
 
 def test_the_example_commune_is_evaluated() -> None:
@@ -202,7 +252,16 @@ def test_the_example_commune_is_evaluated() -> None:
     result = evaluate(THANG_2024, example).set_index("indicator_id")
     direct = chitieu.compute("injury_rate", example, period="2024").iloc[0]
     assert result.loc["injury_rate", "value"] == pytest.approx(direct["value"])
-    assert set(result["status"]) <= {"met", "not met"}
+    assert len(result) == len(SECTION_II)
+    from_records = [
+        "special_circumstances", "special_circumstances_supported", "injury_rate",
+        "injury_death_rate", "consulted_children", "child_friendly_communes",
+    ]  # fmt: skip
+    assert set(result.loc[from_records, "status"]) <= {"met", "not met"}
+    no_data = result.loc[result["status"] == "no data"]
+    assert (no_data["reason"] != "").all() and no_data["met"].isna().all()
+    # the example covers 2024 only: the drowning target has no previous year to compare with
+    assert "the previous period is not covered" in result.loc["drowning_deaths", "reason"]
     assert result.attrs["notes"] == []
 
 
@@ -303,10 +362,20 @@ def test_another_division_version_is_another_unit(sub: chitieu.Submission) -> No
 
 
 def test_evaluate_on_a_report_equals_evaluate_on_the_submission(sub: chitieu.Submission) -> None:
-    rep = chitieu.report(sub, period="2024")
+    rep = chitieu.report(sub, period=["2023", "2024"])
     on_report = evaluate(THANG_2024, rep)
     on_sub = evaluate(THANG_2024, sub)
     pd.testing.assert_frame_equal(on_report, on_sub)
+
+
+def test_a_report_without_the_previous_period_says_so(sub: chitieu.Submission) -> None:
+    rep = chitieu.report(sub, period="2024", indicators=["drowning_deaths", "injury_rate"])
+    plan = one_target_plan("drowning_deaths", "decrease", None)
+    row = evaluate(plan, rep).iloc[0]
+    assert row["status"] == "no data" and pd.isna(row["met"])
+    assert row["reason"].startswith("the previous period is not covered")
+    assert row["previous_period"] == "2023"
+    assert row["value"] == chitieu.compute("drowning_deaths", sub, period="2024")["value"].item()
 
 
 def test_a_report_of_another_period_or_level_is_refused(sub: chitieu.Submission) -> None:
@@ -352,3 +421,116 @@ def test_attainment_notes_say_each_target_and_the_unit(sub: chitieu.Submission) 
 def test_bad_operator_is_rejected() -> None:
     with pytest.raises(ValueError, match="op must be"):
         Target("injury_rate", "=<", 3.0, "x", "x")  # type: ignore[arg-type]
+
+
+# -- units and conversion --------------------------------------------------------------
+def test_a_rate_target_per_100000_is_compared_in_its_own_unit(sub: chitieu.Submission) -> None:
+    direct = chitieu.compute("injury_rate", sub, period="2024").iloc[0]
+    per_100000 = direct["value"] * 100
+    low = one_target_plan("injury_rate", "<", per_100000 - 1, target_unit="per_100000")
+    high = one_target_plan("injury_rate", "<", per_100000 + 1, target_unit="per_100000")
+    row_low, row_high = evaluate(low, sub).iloc[0], evaluate(high, sub).iloc[0]
+    assert row_low["unit"] == "per_100000"
+    assert row_low["value"] == pytest.approx(per_100000)
+    assert (row_low["numerator"], row_low["denominator"]) == (
+        direct["numerator"],
+        direct["denominator"],
+    )
+    assert row_low["status"] == "not met" and row_high["status"] == "met"
+    assert row_low["gap"] == pytest.approx(1.0) and row_high["gap"] == pytest.approx(-1.0)
+
+
+def test_a_rate_target_per_1000_keeps_the_indicators_value(sub: chitieu.Submission) -> None:
+    direct = chitieu.compute("injury_rate", sub, period="2024")["value"].item()
+    row = evaluate(one_target_plan("injury_rate", "<", 3.0, target_unit="per_1000"), sub).iloc[0]
+    assert row["value"] == pytest.approx(direct)
+    assert row["gap"] == pytest.approx(direct - 3.0)
+
+
+def test_convert_between_rates() -> None:
+    assert plans.convert(3.0, 1000, "rate_per_1000", "per_100000") == pytest.approx(300.0)
+    assert plans.convert(550.0, 100_000, "rate_per_1000", "per_1000") == pytest.approx(5.5)
+    assert plans.convert(12.0, 100, "percent", "percent") == pytest.approx(12.0)
+    assert plans.convert(4.0, 1, "count", "count") == 4.0
+
+
+def test_a_count_target_compares_the_count(sub: chitieu.Submission) -> None:
+    direct = chitieu.compute("injury_events", sub, period="2024")["value"].item()
+    row = evaluate(one_target_plan("injury_events", "==", direct, target_unit="count"), sub)
+    assert row.iloc[0]["status"] == "met" and row.iloc[0]["gap"] == 0.0
+    row = evaluate(one_target_plan("injury_events", "<=", direct - 1, target_unit="count"), sub)
+    assert row.iloc[0]["status"] == "not met" and row.iloc[0]["gap"] == 1.0
+
+
+# -- against the previous period ----------------------------------------------------------
+@pytest.mark.parametrize("op", ["decrease", "no_increase"])
+def test_a_target_against_the_previous_period_uses_it_when_covered(
+    sub: chitieu.Submission, op: str
+) -> None:
+    """A plan for 2024-H2 compares with 2024-H1, which the data cover."""
+    plan = one_target_plan("injury_events", op, None, period="2024-H2")
+    row = evaluate(plan, sub, period="2024-H2").iloc[0]
+    first = chitieu.compute("injury_events", sub, period="2024-H1")["value"].item()
+    second = chitieu.compute("injury_events", sub, period="2024-H2")["value"].item()
+    assert row["previous_period"] == "2024-H1"
+    assert row["previous_value"] == first and row["value"] == second
+    assert row["target"] == first and row["gap"] == second - first
+    expected = second < first if op == "decrease" else second <= first
+    assert row["status"] == ("met" if expected else "not met")
+    assert bool(row["met"]) is expected
+
+
+def test_a_target_against_a_previous_period_not_covered_is_no_data(
+    sub: chitieu.Submission,
+) -> None:
+    row = evaluate(one_target_plan("drowning_deaths", "decrease", None), sub).iloc[0]
+    assert row["status"] == "no data" and pd.isna(row["met"])
+    assert row["reason"].startswith("the previous period is not covered (2023)")
+    assert row["reason_vi"].startswith("kỳ trước chưa có số liệu")
+    assert row["value"] == chitieu.compute("drowning_deaths", sub, period="2024")["value"].item()
+
+
+def test_a_decrease_from_zero_to_zero_is_met() -> None:
+    target = Target("drowning_deaths", "decrease", text_vi="giảm")
+    assert target.is_met(0.0, 0.0)
+    assert not target.is_met(1.0, 1.0) and target.is_met(0.0, 1.0)
+    assert not target.is_met(2.0, 1.0)
+    assert Target("drowning_deaths", "no_increase").is_met(1.0, 1.0)
+
+
+def test_a_trend_target_takes_no_threshold_and_a_comparison_needs_one() -> None:
+    with pytest.raises(ValueError, match="no threshold"):
+        Target("drowning_deaths", "decrease", 0.0)
+    with pytest.raises(ValueError, match="needs a threshold"):
+        Target("injury_rate", "<")
+
+
+@pytest.mark.parametrize(
+    ("period", "previous"),
+    [("2024", "2023"), ("2024-H1", "2023-H2"), ("2024-H2", "2024-H1"), ("2024-Q1", "2023-Q4"),
+     ("2024-03", "2024-02"), ("2024-01-01..2024-01-10", "2023-12-22..2023-12-31")],
+)  # fmt: skip
+def test_previous_period(period: str, previous: str) -> None:
+    before = plans.previous_period(chitieu.periods.parse_period(period))
+    assert before.label == previous
+    now = chitieu.periods.parse_period(period)
+    assert (now.start - before.end).days == 1
+    assert (before.end - before.start) <= (now.end - now.start) + pd.Timedelta(days=3)
+
+
+# -- Plan.evaluate ---------------------------------------------------------------------------
+def test_plan_evaluate_gives_the_attainment_table_with_a_view(sub: chitieu.Submission) -> None:
+    attainment = THANG_2024.evaluate(sub)
+    assert isinstance(attainment, plans.Attainment)
+    pd.testing.assert_frame_equal(attainment.table, evaluate(THANG_2024, sub))
+    assert list(attainment.table.columns) == list(plans.ATTAINMENT_COLUMNS)
+    counts = attainment.counts()
+    assert sum(counts.values()) == len(THANG_2024.targets) == len(attainment)
+    assert counts["met"] == int((attainment.table["status"] == "met").sum())
+    assert "targets=18" in repr(attainment)
+
+
+def test_a_target_keeps_its_note(sub: chitieu.Submission) -> None:
+    result = evaluate(THANG_2024, sub).set_index("indicator_id")
+    assert "20% or more" in result.loc["consulted_children", "note"]
+    assert "từ 20% trở lên" in result.loc["consulted_children", "note_vi"]
