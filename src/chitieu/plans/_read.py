@@ -124,6 +124,7 @@ def _target(
         _shape(problems, at, position, "expected a mapping of fields", "cần một bảng các trường")
         return None, {"position": position}
     raw = dict(raw)
+    legacy = any(old in raw for old in ("op", "value", "text_vi", "indicator_id"))
     for old, new in _LEGACY_TARGET.items():
         if old in raw and new not in raw:
             raw[new] = raw.pop(old)
@@ -166,6 +167,9 @@ def _target(
             f"'unit' must be one of {', '.join(PLAN_UNITS)}, found {unit!r}",
             f"'unit' phải là một trong {', '.join(PLAN_UNITS)}, gặp {unit!r}",
         )  # fmt: skip
+    if raw.get("wording_vi") is None and not legacy:
+        _shape(problems, at, position, "the target has no 'wording_vi' (the plan's own words)",
+               "chỉ tiêu thiếu 'wording_vi' (nguyên văn của kế hoạch)")  # fmt: skip
     for name in ("wording_vi", "wording_en", "note", "note_vi"):
         value = raw.get(name)
         if value is not None and not _text(value):
