@@ -37,13 +37,14 @@ Examples
 >>> path = to_excel(rep, pathlib.Path(tempfile.mkdtemp()) / "report.xlsx")
 >>> import openpyxl
 >>> openpyxl.load_workbook(path, read_only=True).sheetnames
-['Bìa - Cover', 'Dân số - Population']
+['Bìa - Cover', 'Dân số - Population', 'Siêu dữ liệu - Metadata']
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,7 @@ from chitieu.codelists import get_codelist
 from chitieu.disclosure import SYMBOLS, hidden_cells, is_suppressed, threshold
 from chitieu.errors import ChitieuError
 from chitieu.export.tables import writable_path, write_error
+from chitieu.numbers import counted, format_number
 from chitieu.privacy import inert, mask_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,9 +74,12 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "sanctions": ("Xử lý vi phạm", "Sanctions"),
     "units": ("Đơn vị hành chính", "Units"),
     "external": ("Nguồn ngoài", "External sources"),
+    "activities": ("Hoạt động", "Activities"),
 }
 
 _COVER = ("Bìa", "Cover")
+_METADATA = ("Siêu dữ liệu", "Metadata")
+_UNIT_LIST = ("Danh sách đơn vị", "Unit list")
 _MAX_ROWS = 1_048_575  # Excel's rows per sheet, less the header
 
 _HEADERS: dict[str, tuple[str, str]] = {
@@ -216,13 +221,20 @@ class _Writer:
         self.banner = workbook.add_format(
             {"bold": True, "font_size": 12, "font_color": "#C00000", "text_wrap": True}
         )
-        self.symbol = workbook.add_format({"align": "right"})
-        self.no_data = workbook.add_format({"italic": True, "font_color": "#7F7F7F"})
+        self.bold_wrap = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.top = workbook.add_format({"valign": "top"})
+        self.symbol = workbook.add_format({"align": "right", "valign": "top"})
+        self.no_data = workbook.add_format(
+            {"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"}
+        )
+        self.section = workbook.add_format(
+            {"bold": True, "font_size": 12, "bottom": 1, "valign": "bottom"}
+        )
         self._numbers: dict[str, Any] = {}
 
     def number_format(self, pattern: str) -> Any:
         if pattern not in self._numbers:
-            self._numbers[pattern] = self.wb.add_format({"num_format": pattern})
+            self._numbers[pattern] = self.wb.add_format({"num_format": pattern, "valign": "top"})
         return self._numbers[pattern]
 
     @staticmethod
@@ -244,14 +256,84 @@ class _Writer:
         sheet.write_number(row, col, float(value), fmt)
 
 
-def _widths(headers: Sequence[str], columns: Sequence[np.ndarray]) -> list[int]:
+#: Widest a column of each kind gets before its text wraps (in characters), so that
+#: a family sheet prints one page wide at a readable size.
+_WRAP_WIDTHS: dict[str, int] = {
+    "indicator_name": 34,
+    "code": 12,
+    "unit_name": 18,
+    "breakdown": 14,
+    "unit_of_measure": 12,
+    "flags": 22,
+}
+_DIMENSION_WIDTH = 14
+_LINE_HEIGHT = 15.0  # points: one line of 11-point text
+_MAX_LINES = 12  # a row is never taller than this many lines (Excel's limit is 409 points)
+_COVER_UNITS = 20  # more units than this go to a sheet of their own
+
+
+def _widths(
+    headers: Sequence[str], columns: Sequence[np.ndarray], keys: Sequence[str] | None = None
+) -> list[int]:
+    """Column widths: the content's width, at most a key's wrapping width, headers wrapped."""
     out = []
-    for header, values in zip(headers, columns, strict=True):
+    keys = keys if keys is not None else [""] * len(headers)
+    for header, values, key in zip(headers, columns, keys, strict=True):
         sample = values[:2000]
-        longest = max((len(str(v)) for v in sample), default=0)
-        head = max(len(part) for part in header.split(" / "))
-        out.append(int(min(60, max(8, longest + 2, head + 2))))
+        if sample.dtype.kind == "f":  # shown with separators and at most 2 decimals
+            finite = sample[np.isfinite(sample)]
+            longest = max((len(f"{v:,.2f}") for v in finite), default=0)
+        else:
+            longest = max((len(str(v)) for v in sample), default=0)
+        word = max((len(part) for part in header.split()), default=0)
+        cap = _WRAP_WIDTHS.get(key, _DIMENSION_WIDTH if key not in _HEADERS else 60)
+        out.append(int(max(min(cap, max(8, longest + 2)), word + 2)))
     return out
+
+
+def _text_lines(text: object, width: int) -> int:
+    """How many lines *text* takes, wrapped at words in a column *width* characters wide."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return 1
+    per_line = max(1, round(width * 1.1))  # widths count digits; most letters are narrower
+    return sum(
+        max(1, len(textwrap.wrap(part, per_line, break_on_hyphens=False)))
+        for part in str(text).split("\n")
+    )
+
+
+def _lines(texts: Any, width: int) -> np.ndarray:
+    """:func:`_text_lines` of each text (computed once per distinct text)."""
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=False)
+    per_unique = np.array([_text_lines(u, width) for u in uniques], dtype=np.int64)
+    return per_unique[codes] if len(codes) else np.array([], dtype=np.int64)
+
+
+def _height(lines: int) -> float:
+    """The height in points of a row of *lines* lines of text."""
+    return _LINE_HEIGHT * min(max(1, lines), _MAX_LINES)
+
+
+def _footer_text(text: str) -> str:
+    """*text* safe inside an Excel header or footer (``&`` starts a code there)."""
+    return text.replace("&", "&&")[:80]
+
+
+def _print_setup(sheet: Any, report: Report, lang: str, *, header_rows: int = 0) -> None:
+    """Print *sheet* landscape on A4, one page wide, with narrow margins and page numbers.
+
+    The first *header_rows* rows are printed again at the top of every page.
+    """
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.55)
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    if header_rows:
+        sheet.hide_gridlines(0)  # a table prints its gridlines, so that its rows stay readable
+        sheet.repeat_rows(0, header_rows - 1)
+    page = "Trang &P / &N" if lang == "vi" else "Page &P of &N"
+    title = _footer_text(f"chitieu {report.chitieu_version} · {report.period} · {report.level}")
+    sheet.set_footer(f"&L&8{title}&C&8{page}&R&8&A", {"margin": 0.25})
 
 
 def _family_frame(
@@ -349,8 +431,18 @@ def _write_family(
 ) -> None:
     """Write one family's rows; *no_data* holds the reason of each "no data" row, else None."""
     headers, columns, kinds, row_kinds, keys_of = _family_frame(report, rows, meta, lang)
-    for col, width in enumerate(_widths(headers, columns)):
+    widths = _widths(headers, columns, keys_of)
+    for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
+    _print_setup(sheet, report, lang, header_rows=1)
+    wrapped = [
+        c
+        for c, key in enumerate(keys_of)
+        if kinds[c] == "text" and (key in _WRAP_WIDTHS or key not in _HEADERS)
+    ]
+    text_fmt = [w.wrap if c in wrapped else w.top for c in range(len(headers))]
+    header_lines = max(_text_lines(h, widths[c] - 1) for c, h in enumerate(headers))
+    sheet.set_row(0, _height(header_lines))
     for col, header in enumerate(headers):
         w.text(sheet, 0, col, header, w.header)
     value_fmt = {k: w.number_format(p) for k, p in _VALUE_FORMATS.items()}
@@ -368,9 +460,19 @@ def _write_family(
     zero_symbol = SYMBOLS["zero_denominator"][0]
     no_data_text = _pair(SYMBOLS["no_data"][0], "No data", lang)
     n = len(rows)
+    row_lines = np.ones(n, dtype=np.int64)
+    for c in wrapped:
+        row_lines = np.maximum(row_lines, _lines(columns[c], widths[c]))
+    has_reason = np.array([reason is not None for reason in no_data], dtype=bool)
+    if has_reason.any():  # a "no data" row shows its reason in the flags column
+        reasons = np.array([str(x) if x is not None else "" for x in no_data], dtype=object)
+        reason_lines = _lines(reasons, widths[flags_col])
+        row_lines = np.where(has_reason, np.maximum(row_lines, reason_lines), row_lines)
     for r in range(n):
         excel_row = r + 1
         reason = no_data[r]
+        if row_lines[r] > 1:
+            sheet.set_row(excel_row, _height(int(row_lines[r])))
         for c, (kind, values) in enumerate(zip(kinds, columns, strict=True)):
             value = values[r]
             if reason is not None and c == value_col:
@@ -382,7 +484,7 @@ def _write_family(
             elif c == value_col and undefined[r]:
                 w.text(sheet, excel_row, c, zero_symbol, w.symbol)
             elif kind == "text":
-                w.text(sheet, excel_row, c, value)
+                w.text(sheet, excel_row, c, value, text_fmt[c])
             elif kind == "count":
                 integral = not (
                     isinstance(value, float) and not math.isnan(value) and value != int(value)
@@ -421,33 +523,109 @@ def _no_data_rows(report: Report, columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+_COVER_WIDTHS = (30, 58, 58)  # columns A, B and C of the cover
+
+
+class _Cover:
+    """Rows of the cover, written top to bottom with heights for their wrapped text."""
+
+    def __init__(self, w: _Writer, sheet: Any) -> None:
+        self.w = w
+        self.sheet = sheet
+        self.row = 0
+
+    def line(self, cells: Sequence[tuple[object, Any]], *, merge_rest: bool = False) -> None:
+        """Write one row: a (text, format) per column from A.
+
+        With *merge_rest*, the last cell spans the columns up to C (B and C after
+        a label in A; A to C for a single cell).
+        """
+        widths = list(_COVER_WIDTHS)
+        last = len(cells) - 1
+        merged = merge_rest and last < len(widths) - 1
+        if merged:
+            widths = [*widths[:last], sum(widths[last:])]
+        lines = max(_text_lines(text, widths[c]) for c, (text, _) in enumerate(cells))
+        if lines > 1:
+            self.sheet.set_row(self.row, _height(lines))
+        for c, (text, fmt) in enumerate(cells):
+            if merged and c == last:
+                value = "" if text is None else inert(str(text))
+                self.sheet.merge_range(self.row, c, self.row, len(_COVER_WIDTHS) - 1, value, fmt)
+            else:
+                self.w.text(self.sheet, self.row, c, text, fmt)
+        self.row += 1
+
+    def title(self, text: str) -> None:
+        self.row += 1
+        self.sheet.set_row(self.row, 20)
+        self.w.text(self.sheet, self.row, 0, text, self.w.section)
+        self.row += 1
+
+
+def _indicator_summary(report: Report, lang: str) -> str:
+    """One sentence on the indicators: how many computed, without data, unconfirmed codes."""
+    meta = report.indicators
+    n = len(meta)
+    skipped = report.skipped["indicator_id"].nunique() if len(report.skipped) else 0
+    unconfirmed = int((~meta["code_confirmed"].astype(bool)).sum()) if n else 0
+    low = int((meta["confidence"] == "low").sum()) if n else 0
+    sheet = _sheet_name(_METADATA, lang)
+    if lang == "vi":
+        return (
+            f"{format_number(n, 'vi')} chỉ tiêu có số liệu, {format_number(skipped, 'vi')} chỉ "
+            f"tiêu không có số liệu; {format_number(unconfirmed, 'vi')} mã chưa xác nhận, "
+            f"{format_number(low, 'vi')} định nghĩa độ tin cậy thấp. Định nghĩa từng chỉ tiêu: "
+            f"trang tính '{sheet}'."
+        )
+    return (
+        f"{counted(n, 'indicator')} with data, {counted(skipped, 'indicator')} with no data; "
+        f"{counted(unconfirmed, 'code')} not confirmed, {counted(low, 'definition')} of low "
+        f"confidence. Each indicator's definition: sheet '{sheet}'."
+    )
+
+
+_EXTERNAL_REASON = "needs data the records do not carry"
+
+
+def _reason_group(reason: str, lang: str) -> str:
+    """The reason an indicator has no data, as the cover groups it.
+
+    The records cannot give the indicators of other sources (each needs its
+    own table): they share one line on the cover, and each keeps its full
+    reason on its row of the family sheet.
+    """
+    if _EXTERNAL_REASON in reason:
+        return _pair(
+            "số liệu từ nguồn khác, hồ sơ của xã không có: mỗi chỉ tiêu cần bảng riêng "
+            "(lý do đầy đủ ở dòng của chỉ tiêu, trang tính Nguồn ngoài)",
+            "figures from other sources that the records do not carry: each needs its own "
+            "table (the full reason is on the indicator's row, sheet External sources)",
+            lang,
+        )
+    return mask_text(reason)
+
+
 def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
+    """The cover: what the report is, its conventions and symbols; one or two printed pages."""
     from chitieu.report import FLAGS
 
-    sheet.set_column(0, 0, 42)
-    sheet.set_column(1, 1, 70)
-    sheet.set_column(2, 16, 24)
-    row = 0
-    w.text(
-        sheet,
-        row,
-        0,
-        _pair("BÁO CÁO CHỈ TIÊU THỐNG KÊ VỀ TRẺ EM", "STATISTICAL INDICATORS ON CHILDREN", lang),
-        w.title,
-    )
-    row += 1
-    w.text(
-        sheet,
-        row,
-        0,
-        _pair("Theo Thông tư 13/2021/TT-BLĐTBXH", "Under Circular 13/2021/TT-BLĐTBXH", lang),
-    )
-    row += 1
+    for c, width in enumerate(_COVER_WIDTHS):
+        sheet.set_column(c, c, width)
+    sheet.set_column(len(_COVER_WIDTHS), len(_COVER_WIDTHS), 16)  # division version of a unit
+    _print_setup(sheet, report, lang)
+    cover = _Cover(w, sheet)
+    sheet.set_row(0, 22)  # one line each: the title and the circular run over the empty cells
+    title = _pair("BÁO CÁO CHỈ TIÊU THỐNG KÊ VỀ TRẺ EM", "STATISTICAL INDICATORS ON CHILDREN", lang)
+    w.text(sheet, 0, 0, title, w.title)
+    circular = _pair("Theo Thông tư 13/2021/TT-BLĐTBXH", "Under Circular 13/2021/TT-BLĐTBXH", lang)
+    w.text(sheet, 1, 0, circular)
+    cover.row = 2
     suppressed = is_suppressed(report)
     k = threshold(report)
     if suppressed:
-        small = f"1 đến {k - 1}" if k else "nhỏ"
-        small_en = f"1 to {k - 1}" if k else "small"
+        small = f"1 đến {format_number(k - 1, 'vi')}" if k else "nhỏ"
+        small_en = f"1 to {format_number(k - 1, 'en')}" if k else "small"
         banner = _pair(
             f"BẢN CÔNG BỐ: các số đếm từ {small} đã được che (ký hiệu x)",
             f"FOR PUBLICATION: counts from {small_en} are suppressed (shown as x)",
@@ -459,10 +637,11 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
             "INTERNAL: small counts are not suppressed; do not publish this copy",
             lang,
         )
-    w.text(sheet, row, 0, banner, w.banner)
-    row += 2
+    cover.line([(banner, w.banner)], merge_rest=True)
+    cover.row += 1
     meta = report.metadata()
     periods = "; ".join(f"{p['label']} ({p['start']} – {p['end']})" for p in meta["periods"])
+    small_max = report.small_count - 1
     info: list[tuple[tuple[str, str], str]] = [
         (("Kỳ báo cáo", "Period"), periods),
         (
@@ -470,7 +649,7 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
             "; ".join(p["end"] for p in meta["periods"]),
         ),
         (("Cấp", "Level"), _pair(*_LEVELS[report.level], lang)),
-        (("Số đơn vị", "Number of units"), f"{meta['n_units']:,}"),
+        (("Số đơn vị", "Number of units"), format_number(meta["n_units"], lang)),
         (
             ("Danh mục đơn vị hành chính", "Division versions"),
             ", ".join(meta["division_versions"]) or "—",
@@ -487,8 +666,8 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
         (
             ("Ngưỡng số nhỏ", "Small count threshold"),
             _pair(
-                f"tử số từ 1 đến {report.small_count - 1}",
-                f"numerators 1 to {report.small_count - 1}",
+                f"tử số từ 1 đến {format_number(small_max, 'vi')}",
+                f"numerators 1 to {format_number(small_max, 'en')}",
                 lang,
             ),
         ),
@@ -512,129 +691,180 @@ def _write_cover(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
             else _pair("Chưa che số nhỏ (nội bộ)", "Not suppressed (internal)", lang),
         )
     )
+    info.append((("Chỉ tiêu", "Indicators"), _indicator_summary(report, lang)))
     info.extend((("Ghi chú", "Note"), mask_text(str(note))) for note in report.notes)
     for label, value in info:
-        w.text(sheet, row, 0, _pair(*label, lang), w.bold)
-        w.text(sheet, row, 1, value)
-        row += 1
+        cover.line([(_pair(*label, lang), w.bold_wrap), (value, w.wrap)], merge_rest=True)
 
-    row += 1
-    w.text(sheet, row, 0, _pair("Quy ước", "Conventions", lang), w.title)
-    row += 1
-    for vi, en in _NOTES:
-        w.text(sheet, row, 0, vi if lang == "vi" else en, w.wrap)
-        w.text(sheet, row, 1, en if lang == "vi" else vi, w.wrap)
-        row += 1
+    cover.title(_pair("Quy ước", "Conventions", lang))
+    for number, (vi, en) in enumerate(_NOTES, start=1):
+        first, second = (vi, en) if lang == "vi" else (en, vi)
+        cover.line([(f"{number}.", w.top), (first, w.wrap), (second, w.wrap)])
 
-    row += 1
-    w.text(sheet, row, 0, _pair("Ký hiệu", "Symbols", lang), w.title)
-    row += 1
-    for symbol, (vi, en) in SYMBOLS.values():
-        w.text(sheet, row, 0, symbol, w.bold)
-        w.text(sheet, row, 1, _pair(vi, en, lang), w.wrap)
-        row += 1
-    w.text(sheet, row, 0, "0", w.bold)
-    w.text(sheet, row, 1, _pair("Số không (có thật)", "A true zero", lang), w.wrap)
-    row += 1
-    w.text(sheet, row, 0, _pair("(ô trống)", "(blank)", lang), w.bold)
-    w.text(
-        sheet,
-        row,
-        1,
-        _pair("Không có ô này (mẫu số của số đếm)", "No such cell (denominator of a count)", lang),
-        w.wrap,
+    cover.title(_pair("Ký hiệu", "Symbols", lang))
+    symbols = [(symbol, vi, en) for symbol, (vi, en) in SYMBOLS.values()]
+    symbols.append(("0", "Số không (có thật)", "A true zero"))
+    symbols.append(
+        (
+            _pair("(ô trống)", "(blank)", lang),
+            "Không có ô này (mẫu số của số đếm)",
+            "No such cell (denominator of a count)",
+        )
     )
-    row += 1
+    for symbol, vi, en in symbols:
+        first, second = (vi, en) if lang == "vi" else (en, vi)
+        cover.line([(symbol, w.bold_wrap), (first, w.wrap), (second, w.wrap)])
 
-    row += 1
-    w.text(sheet, row, 0, _pair("Ghi chú (cột Ghi chú)", "Flags (column Flags)", lang), w.title)
-    row += 1
+    cover.title(_pair("Ghi chú (cột Ghi chú)", "Flags (column Flags)", lang))
     for flag, (vi, en) in FLAGS.items():
-        w.text(sheet, row, 0, flag, w.bold)
-        w.text(sheet, row, 1, _pair(vi, en, lang), w.wrap)
-        row += 1
-
-    row += 1
-    w.text(sheet, row, 0, _pair("Chỉ tiêu", "Indicators", lang), w.title)
-    row += 1
-    columns: list[tuple[str, tuple[str, str]]] = [
-        ("id", ("Mã định danh", "Indicator id")),
-        ("code", ("Mã chỉ tiêu", "Code")),
-        ("code_confirmed", ("Mã đã xác nhận", "Code confirmed")),
-        ("confidence", ("Độ tin cậy", "Confidence")),
-        ("existence", ("Có trong Thông tư", "In the circular")),
-        ("family", ("Nhóm", "Family")),
-        ("name_vi", ("Tên chỉ tiêu (tiếng Việt)", "Name (Vietnamese)")),
-        ("name_en", ("Tên chỉ tiêu (tiếng Anh)", "Name (English)")),
-        ("kind", ("Loại", "Kind")),
-        ("unit_vi" if lang == "vi" else "unit_en", ("Đơn vị tính", "Unit of measure")),
-        ("numerator_vi" if lang == "vi" else "numerator_en", ("Tử số", "Numerator")),
-        ("denominator_vi" if lang == "vi" else "denominator_en", ("Mẫu số", "Denominator")),
-        ("period_convention", ("Quy ước kỳ", "Period convention")),
-        ("dimensions", ("Phân tổ", "Dimensions")),
-        ("multi_response", ("Phân tổ nhiều lựa chọn", "Multi-response dimensions")),
-        ("source", ("Nguồn", "Source")),
-        ("notes", ("Ghi chú", "Notes")),
-    ]
-    for c, (_, label) in enumerate(columns):
-        w.text(sheet, row, c, _pair(*label, lang), w.header)
-    row += 1
-    yes, no = _pair("Có", "Yes", lang), _pair("CHƯA xác nhận", "NOT confirmed", lang)
-    for record in report.indicators.to_dict("records"):
-        for c, (key, _) in enumerate(columns):
-            cell: Any = record.get(key)
-            if key == "code_confirmed":
-                w.text(sheet, row, c, yes if bool(cell) else no, None if bool(cell) else w.warn)
-            elif key == "confidence" and cell == "low":
-                w.text(sheet, row, c, cell, w.warn)
-            else:
-                w.text(sheet, row, c, cell)
-        row += 1
+        first, second = (vi, en) if lang == "vi" else (en, vi)
+        cover.line([(flag, w.bold_wrap), (first, w.wrap), (second, w.wrap)])
 
     if len(report.skipped):
-        row += 1
-        w.text(
-            sheet,
-            row,
-            0,
+        cover.title(
             _pair(
                 "Chỉ tiêu không có số liệu (không tính được)",
                 "Indicators with no data (not computed)",
                 lang,
-            ),
-            w.title,
+            )
         )
-        row += 1
-        for c, label in enumerate(
-            (("Mã định danh", "Indicator id"), ("Kỳ", "Period"), ("Lý do", "Reason"))
-        ):
-            w.text(sheet, row, c, _pair(*label, lang), w.header)
-        row += 1
+        cover.line(
+            [
+                (_pair(*label, lang), w.header)
+                for label in (
+                    ("Kỳ", "Period"),
+                    ("Chỉ tiêu (mã định danh)", "Indicators (ids)"),
+                    ("Lý do", "Reason"),
+                )
+            ]
+        )
+        # one row per period and reason: often many indicators lack the same table
+        groups: dict[tuple[str, str], list[str]] = {}
         for record in report.skipped.to_dict("records"):
-            w.text(sheet, row, 0, record["indicator_id"])
-            w.text(sheet, row, 1, record["period"])
-            w.text(sheet, row, 2, mask_text(str(record["reason"])))
-            row += 1
+            key = (str(record["period"]), _reason_group(str(record["reason"]), lang))
+            groups.setdefault(key, []).append(str(record["indicator_id"]))
+        for (period, reason), ids in groups.items():
+            cover.line([(period, w.top), (", ".join(ids), w.wrap), (reason, w.wrap)])
 
-    row += 1
-    w.text(sheet, row, 0, _pair("Đơn vị", "Units", lang), w.title)
-    row += 1
-    for c, label in enumerate(
-        (
+    units = report.unit_list()
+    if len(units) <= _COVER_UNITS:
+        cover.title(_pair("Đơn vị", "Units", lang))
+        _unit_rows(cover, units, lang)
+    else:
+        cover.title(_pair("Đơn vị", "Units", lang))
+        where = _sheet_name(_UNIT_LIST, lang)
+        cover.line(
+            [
+                (
+                    _pair(
+                        f"{format_number(len(units), 'vi')} đơn vị: xem trang tính '{where}'",
+                        f"{counted(len(units), 'unit')}: see the sheet '{where}'",
+                        lang,
+                    ),
+                    None,
+                )
+            ]
+        )
+
+
+def _unit_rows(cover: _Cover, units: pd.DataFrame, lang: str) -> None:
+    """The header and one row per unit: level, code, name, division version."""
+    w = cover.w
+    header = [
+        _pair(*label, lang)
+        for label in (
             ("Cấp", "Level"),
             ("Mã đơn vị", "Unit code"),
             ("Tên đơn vị", "Unit name"),
             ("Danh mục ĐVHC", "Division version"),
         )
-    ):
-        w.text(sheet, row, c, _pair(*label, lang), w.header)
-    row += 1
-    for record in report.unit_list().to_dict("records"):
-        w.text(sheet, row, 0, _one(_LEVELS[str(record["level"])], lang))
-        w.text(sheet, row, 1, record["unit_code"])
-        w.text(sheet, row, 2, record["name"])
-        w.text(sheet, row, 3, record["division_version"])
+    ]
+    for c, text in enumerate(header):
+        w.text(cover.sheet, cover.row, c, text, w.header)
+    cover.row += 1
+    for record in units.to_dict("records"):
+        w.text(cover.sheet, cover.row, 0, _one(_LEVELS[str(record["level"])], lang))
+        w.text(cover.sheet, cover.row, 1, record["unit_code"])
+        w.text(cover.sheet, cover.row, 2, record["name"])
+        w.text(cover.sheet, cover.row, 3, record["division_version"])
+        cover.row += 1
+
+
+def _write_unit_list(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
+    """The list of units, when too long for the cover; its header printed on every page."""
+    for c, width in enumerate((16, 14, 40, 16)):
+        sheet.set_column(c, c, width)
+    _print_setup(sheet, report, lang, header_rows=1)
+    sheet.set_row(0, _height(2))
+    cover = _Cover(w, sheet)
+    _unit_rows(cover, report.unit_list(), lang)
+    sheet.freeze_panes(1, 0)
+
+
+#: Columns of the metadata sheet: key, header, width.
+_METADATA_COLUMNS: tuple[tuple[str, tuple[str, str], int], ...] = (
+    ("id", ("Mã định danh", "Indicator id"), 24),
+    ("code", ("Mã chỉ tiêu", "Code"), 9),
+    ("code_confirmed", ("Mã đã xác nhận", "Code confirmed"), 14),
+    ("confidence", ("Độ tin cậy", "Confidence"), 11),
+    ("existence", ("Có trong Thông tư", "In the circular"), 12),
+    ("family", ("Nhóm", "Family"), 12),
+    ("name_vi", ("Tên chỉ tiêu (tiếng Việt)", "Name (Vietnamese)"), 30),
+    ("name_en", ("Tên chỉ tiêu (tiếng Anh)", "Name (English)"), 30),
+    ("kind", ("Loại", "Kind"), 10),
+    ("unit", ("Đơn vị tính", "Unit of measure"), 12),
+    ("numerator", ("Tử số", "Numerator"), 30),
+    ("denominator", ("Mẫu số", "Denominator"), 30),
+    ("period_convention", ("Quy ước kỳ", "Period convention"), 12),
+    ("dimensions", ("Phân tổ", "Dimensions"), 18),
+    ("multi_response", ("Phân tổ nhiều lựa chọn", "Multi-response dimensions"), 14),
+    ("source", ("Nguồn", "Source"), 24),
+    ("notes", ("Ghi chú", "Notes"), 30),
+)
+
+
+def _write_metadata(w: _Writer, sheet: Any, report: Report, lang: str) -> None:
+    """Every indicator of the report: code and whether it is confirmed, confidence, definition."""
+    for c, (_, _, width) in enumerate(_METADATA_COLUMNS):
+        sheet.set_column(c, c, width)
+    _print_setup(sheet, report, lang, header_rows=1)
+    headers = [_pair(*label, lang) for _, label, _ in _METADATA_COLUMNS]
+    sheet.set_row(
+        0,
+        _height(
+            max(_text_lines(h, c[2] - 1) for h, c in zip(headers, _METADATA_COLUMNS, strict=True))
+        ),
+    )
+    for c, text in enumerate(headers):
+        w.text(sheet, 0, c, text, w.header)
+    suffix = "_vi" if lang == "vi" else "_en"
+    yes, no = _pair("Có", "Yes", lang), _pair("CHƯA xác nhận", "NOT confirmed", lang)
+    row = 1
+    for record in report.indicators.to_dict("records"):
+        cells: list[tuple[object, Any]] = []
+        for key, _label, _width in _METADATA_COLUMNS:
+            cell: Any = record.get(
+                key + suffix if key in ("unit", "numerator", "denominator") else key
+            )
+            if isinstance(cell, list | tuple):
+                cell = ", ".join(map(str, cell))
+            if key == "code_confirmed":
+                cells.append((yes if bool(cell) else no, w.wrap if bool(cell) else w.warn))
+            elif key == "confidence" and cell == "low":
+                cells.append((cell, w.warn))
+            else:
+                cells.append((cell, w.wrap))
+        lines = max(
+            _text_lines(text, spec[2])
+            for (text, _fmt), spec in zip(cells, _METADATA_COLUMNS, strict=True)
+        )
+        if lines > 1:
+            sheet.set_row(row, _height(lines))
+        for c, (value, fmt) in enumerate(cells):
+            w.text(sheet, row, c, value, fmt)
         row += 1
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, max(row - 1, 1), len(_METADATA_COLUMNS) - 1)
 
 
 def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
@@ -740,6 +970,9 @@ def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
         from chitieu.export.excel_plan import write_plan_sheet
 
         write_plan_sheet(workbook, report, lang)
+        _write_metadata(w, workbook.add_worksheet(_sheet_name(_METADATA, lang)), report, lang)
+        if len(report.unit_list()) > _COVER_UNITS:
+            _write_unit_list(w, workbook.add_worksheet(_sheet_name(_UNIT_LIST, lang)), report, lang)
     except OSError as error:
         _close_quietly(workbook)
         raise write_error(target, error) from error
