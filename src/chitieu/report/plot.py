@@ -179,6 +179,8 @@ def _missing_kind(flags: str, reason: str) -> str:
     return "no_data"
 
 
+_SHOWN_OPS: dict[str, str] = {"<=": "≤", ">=": "≥", "==": "="}
+
 _TREND_WORDS: dict[str, tuple[str, str]] = {
     "decrease": ("giảm so với kỳ trước", "decrease from the previous period"),
     "no_increase": ("không tăng so với kỳ trước", "no increase from the previous period"),
@@ -219,7 +221,7 @@ def _targets(target: Any, indicator_id: str, lang: str) -> list[tuple[float | No
         unit_text = _pick(lang, units)
         if unit_text and not unit_text.startswith(("/", "%")):
             unit_text = " " + unit_text
-        return [(height, f"{name}: {op} {text}{unit_text}")]
+        return [(height, f"{name}: {_SHOWN_OPS.get(op, op)} {text}{unit_text}")]
     raise TypeError(
         "target must be a number (in the indicator's unit), a plan or one of its targets, "
         f"found {type(target).__name__}"
@@ -419,7 +421,19 @@ def plot(
             rows = data.loc[data["_cell"] == i].sort_values("_p")
             ys = np.full(len(periods), np.nan)
             ys[rows["_p"].to_numpy(dtype=np.int64)] = rows["value"].to_numpy(dtype=float)
-            ax.plot(x, ys, marker="o", label=label)
+            (drawn,) = ax.plot(x, ys, marker="o", label=label)
+            if len(cells) <= 5 and len(periods) <= 12:
+                for xi, yi in zip(x, ys, strict=True):
+                    if not math.isnan(yi):
+                        ax.annotate(
+                            _number(float(yi), decimals, lang),
+                            xy=(float(xi), float(yi)),
+                            xytext=(0, 6),
+                            textcoords="offset points",
+                            ha="center",
+                            fontsize=8,
+                            color=drawn.get_color(),
+                        )
             for row in rows.to_dict("records"):
                 if math.isnan(float(row["value"])):
                     _mark(float(x[int(row["_p"])]), row)
@@ -445,7 +459,10 @@ def plot(
     target_heights = [h for h, _ in lines if h is not None]
     shown_values = data["value"].to_numpy(dtype=float)
     top = max([*shown_values[~np.isnan(shown_values)].tolist(), *target_heights, 0.0])
-    ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
+    ceiling = top * 1.25 if top > 0 else 1.0
+    if meta.kind == "percent" and top <= 100:
+        ceiling = min(ceiling, 109.0)
+    ax.set_ylim(0, ceiling)
     if lang == "vi":
         from matplotlib.ticker import FuncFormatter
 
