@@ -236,3 +236,22 @@ def test_stack_refuses_reports_that_do_not_fit() -> None:
     assert caught.value.code == "overlapping-periods"
     with pytest.raises(TrendError):
         stack([])
+
+
+def test_one_submission_over_two_years_gives_each_years_own_counts() -> None:
+    sub = tiny_submission()
+    units = sub.units.copy()
+    communes = (units["level"] == "COMMUNE").to_numpy(dtype=bool)
+    units.loc[communes, "records_from"] = pd.Timestamp("2023-01-01")
+    sub = sub.replace(units=units)
+    rep = chitieu.report(sub, period=["2023", "2024"], indicators=["child_population"])
+    assert rep.skipped.empty
+    t = rep.trend("child_population")
+    assert (t["reason"] == "").all() and t["numerator"].notna().all()
+    for year in ("2023", "2024"):
+        own = chitieu.compute("child_population", sub, period=year, by=("commune",))
+        mine = t.loc[t["period"] == year].set_index("unit_code")["numerator"]
+        assert mine.to_dict() == own.set_index("unit_code")["numerator"].astype(float).to_dict()
+    changes = t.loc[t["period"] == "2024"].set_index("unit_code")["numerator_change"]
+    by_year = t.pivot(index="unit_code", columns="period", values="numerator")
+    assert changes.to_dict() == (by_year["2024"] - by_year["2023"]).to_dict()
