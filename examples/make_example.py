@@ -27,10 +27,12 @@ from chitieu.submission import Submission
 
 FOLDER = Path(__file__).resolve().parent / "thi-tran-thang-2024"
 
-#: Arguments of the generator: one commune of about 4,600 children, the 2024 year.
-N_CHILDREN = 4_600
+#: Arguments of the generator: one commune of about 4,200 children at the end of 2024,
+#: with the records of two years (2023 and 2024), so that figures can be compared.
+N_CHILDREN = 5_000
 SEED = 2024
 YEAR = 2024
+YEARS = 2
 
 COMMUNE_CODE = "07840"  # illustrative, not the official code of the town
 COMMUNE_NAME = "Thị trấn Thắng"
@@ -46,10 +48,12 @@ FILE_NAMES = {
     "circumstances": "hoan_canh_dac_biet",
     "supports": "tro_giup",
     "consultations": "lay_y_kien",
+    "services": "dich_vu_tre_em",
     "injuries": "tai_nan_thuong_tich",
     "abuse_cases": "vu_viec_xam_hai",
     "abuse_victims": "tre_em_bi_xam_hai",
     "sanctions": "xu_phat_vi_pham_hanh_chinh",
+    "activities": "hoat_dong",
     "units": "don_vi_hanh_chinh",
 }
 #: Code columns written as codes (people type the version and the level as codes).
@@ -60,7 +64,7 @@ def build() -> Submission:
     """The example submission, as canonical frames."""
     sub = synth.generate(
         N_CHILDREN, seed=SEED, year=YEAR, n_communes=1, division_version="2008",
-        province_code=PROVINCE_CODE,
+        province_code=PROVINCE_CODE, years=YEARS,
     )  # fmt: skip
     units = sub.units.copy()
     old_code = units.loc[units["level"] == "COMMUNE", "unit_code"].item()
@@ -77,7 +81,7 @@ def build() -> Submission:
     units.loc[district, ["unit_code", "name"]] = [DISTRICT_CODE, DISTRICT_NAME]
     units.loc[province, "name"] = PROVINCE_NAME
     frames: dict[str, pd.DataFrame] = {"units": units}
-    for table in ("children", "injuries", "abuse_cases", "sanctions"):
+    for table in ("children", "injuries", "abuse_cases", "sanctions", "activities"):
         frame = sub[table].copy()
         frame["commune_code"] = frame["commune_code"].replace(old_code, COMMUNE_CODE)
         frames[table] = frame

@@ -69,6 +69,7 @@ __all__ = [
     "CHILDREN_PER_COMMUNE",
     "CONSULTED_SHARE_7PLUS",
     "DISABILITY_SHARE",
+    "ECD_SERVICE_SHARE",
     "EXITED_SHARE",
     "INJURIES_PER_1000",
     "OVER_16_SHARE",
@@ -156,6 +157,52 @@ CONSULTED_TWICE_SHARE = 0.25
 CONSULTATION_FORM_WEIGHTS = {
     "FORUM": 30.0, "SURVEY": 25.0, "CONSULTATION": 20.0, "CLUB": 15.0, "MEDIA": 8.0, "OTHER": 2.0,
 }  # fmt: skip
+
+# -- what the commune does and child-level services ----------------------------------
+#: What a child at risk is at risk of (``at_risk_reason``).
+RISK_REASON_WEIGHTS = {
+    "CHILD_LABOUR": 15.0, "ABUSE": 30.0, "DROPOUT": 25.0, "NO_CAREGIVER": 20.0, "OTHER": 10.0,
+}  # fmt: skip
+#: Children aged 0-8 reached in a year by an early-childhood development service.
+ECD_SERVICE_SHARE = 0.78
+#: Children with a disability given a community service, and integration skills, in a year.
+DISABILITY_SERVICE_SHARE = 0.85
+INTEGRATION_SKILLS_SHARE = 0.6
+#: Children in or at risk of child labour supported or helped in a year.
+CHILD_LABOUR_SUPPORT_SHARE = 0.9
+#: Children living with HIV given care in a year.
+HIV_CARE_SHARE = 0.9
+#: Child-affairs officials of a commune (commune staff, residential-group and village officers).
+OFFICIALS_PER_COMMUNE = (15, 35)
+#: Children per family with children, and children 0-8 per caregiver counted.
+CHILDREN_PER_FAMILY = 1.7
+#: Activities a commune holds in a year for each target group: (type weights, topic, how many
+#: (low, high), share of the group reached by one activity (low, high)).
+ACTIVITY_PLAN = {
+    "OFFICIALS": ({"TRAINING": 1.0}, "CHILD_PROTECTION", (1, 3), (0.8, 1.0)),
+    "FAMILIES": (
+        {"COMMUNICATION": 4.0, "CONFERENCE": 3.0, "HOME_VISIT": 1.0},
+        "CHILD_PROTECTION", (2, 5), (0.55, 0.92),
+    ),
+    "CAREGIVERS_YOUNG": (
+        {"COMMUNICATION": 3.0, "CONFERENCE": 2.0, "CLUB": 1.0}, "EARLY_CHILDHOOD", (1, 3),
+        (0.5, 0.85),
+    ),
+    "PARENTS_DISABLED": (
+        {"CONFERENCE": 2.0, "HOME_VISIT": 2.0, "TRAINING": 1.0}, "DISABILITY", (1, 2), (0.5, 0.95),
+    ),
+    "PARENTS": (
+        {"COMMUNICATION": 3.0, "MOBILE_COMMUNICATION": 2.0, "CONFERENCE": 1.0}, "CHILD_LABOUR",
+        (1, 3), (0.5, 0.85),
+    ),
+}  # fmt: skip
+#: Extra topics of some trainings of officials (the plan's sections 4, 6, 7, 8, 10).
+OFFICIALS_EXTRA_TOPICS = ("INJURY_PREVENTION", "HIV", "EARLY_CHILDHOOD", "DISABILITY",
+                          "CHILD_LABOUR")  # fmt: skip
+#: District policies on children consulted in a year, and consultations with children.
+POLICIES_PER_DISTRICT = (1, 3)
+POLICY_CHILDREN_CONSULTED_SHARE = 0.85
+CHILDREN_FORUMS = (1, 2)
 
 # -- injuries ------------------------------------------------------------------------
 #: Injuries recorded per 1,000 children a year (MOLISA: about 6; many go unrecorded).
@@ -404,16 +451,29 @@ class _Calendar:
         return self.end - self.start + 1
 
 
-def _calendar(year: int) -> _Calendar:
+def _calendar(year: int, years: int = 1) -> _Calendar:
+    """The days of *years* years ending with *year* (to yesterday in the current year)."""
     yesterday = _today() - dt.timedelta(days=1)
-    first = dt.date(year, 1, 1)
-    if first > yesterday:
+    if dt.date(year, 1, 1) > yesterday:
         raise SynthError(
             f"year {year} has no past day yet (today is {_today().isoformat()}); "
             "choose an earlier year"
         )
+    first = dt.date(year - years + 1, 1, 1)
     last = min(dt.date(year, 12, 31), yesterday)
     return _Calendar(year, _day_number(first), _day_number(last))
+
+
+def _span(cal: _Calendar) -> int:
+    """How many calendar years *cal* covers."""
+    first = int(np.datetime64(cal.start, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
+    return cal.year - first + 1
+
+
+def _years(cal: _Calendar) -> list[_Calendar]:
+    """The calendar of each year of *cal*, in order."""
+    first = cal.year - _span(cal) + 1
+    return [_calendar(y) for y in range(first, cal.year + 1)]
 
 
 @dataclass(frozen=True)
@@ -551,14 +611,16 @@ def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> 
     n = int(communes.sizes.sum())
     commune = np.repeat(np.arange(communes.k), communes.sizes)
     # ages: 0-15 with a gentle decline, and a few who are 16 already
-    age_weights = 1.0 - AGE_DECLINE * np.arange(16) / 15
-    age = rng.choice(16, size=n, p=age_weights / age_weights.sum())
+    # over several years, the children of the first year who are 16 by the last are listed too
+    ages = 16 + _span(cal) - 1
+    age_weights = 1.0 - AGE_DECLINE * np.arange(ages) / 15
+    age = rng.choice(ages, size=n, p=age_weights / age_weights.sum())
     over = rng.random(n) < OVER_16_SHARE
-    age[over] = 16
+    age[over] = ages
     age_days = ((age + rng.random(n)) * _DAYS_PER_YEAR).astype(np.int64)
     birth = cal.end - age_days
     sixteenth = _anniversary(birth, 16)
-    age = np.where(over, 16, np.minimum(age, 15))
+    age = np.where(over | (age >= 16), 16, age)
     p_male = (1 - SEX_UNKNOWN_SHARE) * SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH)
     p_sex = {"M": p_male, "F": 1 - SEX_UNKNOWN_SHARE - p_male, "U": SEX_UNKNOWN_SHARE}
     sex = _draw(rng, p_sex, n)
@@ -568,7 +630,8 @@ def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> 
     entry = np.where(moved_in, _uniform_day(rng, birth, np.full(n, cal.end)), entry)
     entry = np.minimum(entry, np.minimum(cal.end, sixteenth - 1))  # a child when entered
     # exits during the year (never for those already 16: registers are not cleaned)
-    exited = (rng.random(n) < EXITED_SHARE) & ~over
+    exit_share = EXITED_SHARE if _span(cal) == 1 else 1 - (1 - EXITED_SHARE) ** _span(cal)
+    exited = (rng.random(n) < exit_share) & ~over
     exit_day = _uniform_day(rng, np.maximum(entry, cal.start), np.full(n, cal.end))
     exit_day = np.minimum(exit_day, sixteenth - 1)
     exited &= exit_day >= entry
@@ -1054,6 +1117,151 @@ def _sanctions(
     return frame
 
 
+# -- child-level services and the commune's activities ---------------------------------------------
+def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of the years, one after the other (one frame as it is)."""
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(list(frames), ignore_index=True)
+
+
+def _services(
+    rng: np.random.Generator,
+    reg: _Register,
+    cal: _Calendar,
+    children: pd.DataFrame,
+    circumstances: pd.DataFrame,
+    positions: np.ndarray,
+) -> pd.DataFrame:
+    """Services of the year: early childhood, disability, child labour, HIV care."""
+    first, last, active = reg.window(cal)
+    age_end = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR)
+    ecd = active & (age_end <= 8) & (rng.random(reg.n) < ECD_SERVICE_SHARE)
+    disabled = np.isin(reg.disability.astype(str), ["ESPECIALLY_SEVERE", "SEVERE", "MILD"])
+    community = active & disabled & (rng.random(reg.n) < DISABILITY_SERVICE_SHARE)
+    skills = active & disabled & (reg.age >= 3) & (rng.random(reg.n) < INTEGRATION_SKILLS_SHARE)
+    labour = np.zeros(reg.n, dtype=bool)
+    risk = children["at_risk_reason"].eq("CHILD_LABOUR").fillna(False).to_numpy(dtype=bool)
+    labour[risk] = True
+    groups = circumstances["group"].to_numpy(dtype=object)
+    subgroups = circumstances["subgroup"].to_numpy(dtype=object)
+    labour[positions[(groups == "HCDB_H") | (subgroups == "BLOT_LAO_DONG")]] = True
+    labour &= active & (rng.random(reg.n) < CHILD_LABOUR_SUPPORT_SHARE)
+    hiv = np.zeros(reg.n, dtype=bool)
+    hiv[positions[groups == "HCDB_DD"]] = True
+    hiv &= active & (rng.random(reg.n) < HIV_CARE_SHARE)
+    chosen = [
+        ("ECD", ecd), ("DISABILITY_COMMUNITY", community), ("INTEGRATION_SKILLS", skills),
+        ("CHILD_LABOUR_INTERVENTION", labour), ("HIV_CARE", hiv),
+    ]  # fmt: skip
+    rows = np.concatenate([np.flatnonzero(mask) for _, mask in chosen])
+    service = np.concatenate([np.full(int(mask.sum()), code) for code, mask in chosen])
+    frame = _frame(
+        "services",
+        {
+            "child_id": _take(reg.ids, rows),
+            "service_date": _dates(_uniform_day(rng, first[rows], last[rows])),
+            "service": service,
+        },
+        rows.size,
+    )
+    return _sorted(frame, ["service_date", "child_id", "service"])
+
+
+def _activities(
+    rng: np.random.Generator, reg: _Register, communes: _Communes, cal: _Calendar, version: str
+) -> pd.DataFrame:
+    """The activities each commune held in the year, for the groups of its plan.
+
+    Group sizes come from the commune's register (families with children,
+    caregivers of children 0-8, children with a disability); one activity
+    reaches a share of its group, never more than the group.
+    """
+    _, _, active = reg.window(cal)
+    age_end = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR)
+    disabled = np.isin(reg.disability.astype(str), ["ESPECIALLY_SEVERE", "SEVERE", "MILD"])
+    k = communes.k
+    kids = np.bincount(reg.commune[active], minlength=k)
+    young = np.bincount(reg.commune[active & (age_end <= 8)], minlength=k)
+    with_disability = np.bincount(reg.commune[active & disabled], minlength=k)
+    families = np.maximum(1, np.round(kids / CHILDREN_PER_FAMILY)).astype(np.int64)
+    seed_officials = np.random.default_rng(int(communes.sizes.sum()) + k)  # same every year
+    officials = seed_officials.integers(OFFICIALS_PER_COMMUNE[0], OFFICIALS_PER_COMMUNE[1] + 1, k)
+    sizes = {
+        "OFFICIALS": officials,
+        "FAMILIES": families,
+        "CAREGIVERS_YOUNG": np.maximum(1, np.round(young / CHILDREN_PER_FAMILY)).astype(np.int64),
+        "PARENTS_DISABLED": with_disability,
+        "PARENTS": families,
+    }
+    rows: dict[str, list[object]] = {
+        name: [] for name in ("commune", "type", "group", "topic", "participants", "size",
+                              "policy", "consulted")
+    }  # fmt: skip
+
+    def add(
+        c: int,
+        kind: str,
+        group: str,
+        topic: str,
+        people: int,
+        size: int | None,
+        policy: str | None = None,
+        consulted: bool | None = None,
+    ) -> None:
+        values = (c, kind, group, topic, people, size, policy, consulted)
+        for name, value in zip(rows, values, strict=True):
+            rows[name].append(value)
+
+    for group, (types, topic, (lo, hi), (reach_lo, reach_hi)) in ACTIVITY_PLAN.items():
+        count = rng.integers(lo, hi + 1, size=k)
+        for c in np.flatnonzero(sizes[group] > 0):  # a loop over communes
+            size = int(sizes[group][c])
+            kinds = _draw(rng, types, int(count[c]))
+            reach = rng.binomial(size, rng.uniform(reach_lo, reach_hi, size=int(count[c])))
+            for kind, people in zip(kinds.tolist(), reach.tolist(), strict=True):
+                extra = ""
+                if group == "OFFICIALS" and rng.random() < 0.4:
+                    extra = MULTI_SEPARATOR + str(rng.choice(np.array(OFFICIALS_EXTRA_TOPICS)))
+                add(int(c), kind, group, topic + extra, int(people), size)
+    # district policies, consulted in each commune of the district; children's forums
+    district = np.arange(k) // COMMUNES_PER_DISTRICT[0]
+    n_policies = rng.integers(POLICIES_PER_DISTRICT[0], POLICIES_PER_DISTRICT[1] + 1,
+                              size=int(district.max()) + 1)  # fmt: skip
+    for unit in range(k):  # a loop over communes
+        for p in range(int(n_policies[district[unit]])):
+            consulted = bool(rng.random() < POLICY_CHILDREN_CONSULTED_SHARE)
+            people = int(rng.integers(10, 41)) if consulted else 0
+            add(unit, "POLICY_CONSULTATION", "POLICIES", "PARTICIPATION", people, None,
+                f"KH-{district[unit] + 1:02d}{p + 1:02d}/{cal.year}", consulted)  # fmt: skip
+        for _ in range(int(rng.integers(CHILDREN_FORUMS[0], CHILDREN_FORUMS[1] + 1))):
+            forum = int(rng.integers(30, 81))
+            add(unit, "CHILDREN_FORUM", "CHILDREN", "PARTICIPATION", forum, None)
+    n = len(rows["commune"])
+    commune = np.asarray(rows["commune"], dtype=np.int64)
+    days = _uniform_day(rng, np.full(n, cal.start), np.full(n, cal.end))
+    frame = _frame(
+        "activities",
+        {
+            "commune_code": communes.codes[commune] if n else np.zeros(0, dtype=str),
+            "division_version": version,
+            "activity_date": _dates(days),
+            "activity_type": np.asarray(rows["type"], dtype=object),
+            "target_group": np.asarray(rows["group"], dtype=object),
+            "topic": np.asarray(rows["topic"], dtype=object),
+            "participants": np.asarray(rows["participants"], dtype=np.int64),
+            "group_size": pd.Series(rows["size"], dtype="Int64"),
+            "policy_id": np.asarray(rows["policy"], dtype=object),
+            "children_consulted": pd.Series(rows["consulted"], dtype="boolean"),
+        },
+        n,
+    )
+    frame = _sorted(frame, ["commune_code", "activity_date", "activity_type"])
+    numbers = np.arange(1, n + 1)
+    frame["activity_id"] = pd.array(_ids(f"HD{cal.year}-", numbers, 4), dtype="str")
+    return frame
+
+
 # -- the whole submission -------------------------------------------------------------------------
 def _check(
     n_children: object,
@@ -1091,8 +1299,9 @@ def generate(
     n_communes: int | None = None,
     division_version: str = "2008",
     province_code: str = "24",
+    years: int = 1,
 ) -> Submission:
-    """A realistic synthetic submission of one year, valid by construction.
+    """A realistic synthetic submission of one year or more, valid by construction.
 
     Parameters
     ----------
@@ -1112,6 +1321,12 @@ def generate(
         (no district level).
     province_code
         The province's two-digit code in that division.
+    years
+        How many years the records cover, ending with *year* (1 to 10). The
+        register then lists the children of every year (a child who turned 16
+        stays listed), events, supports, consultations, services and the
+        commune's activities are drawn year by year at the yearly rates, and
+        the units declare the whole range.
 
     Returns
     -------
@@ -1132,44 +1347,80 @@ def generate(
     {'COMMUNE': 2, 'DISTRICT': 1, 'PROVINCE': 1}
     >>> bool(sub.injuries["injury_date"].between("2024-01-01", "2024-12-31").all())
     True
+    >>> two = generate(n_children=3000, seed=1, year=2024, years=2)
+    >>> sorted(two.activities["activity_date"].dt.year.unique().tolist())
+    [2023, 2024]
     >>> generate(0)
     Traceback (most recent call last):
     ...
     chitieu.synth.SynthError: n_children must be a whole number of at least 1, got 0
     """
     _check(n_children, seed, year, n_communes, division_version, province_code)
+    if isinstance(years, bool) or not isinstance(years, int | np.integer) or not 1 <= years <= 10:
+        raise SynthError(f"years must be a whole number from 1 to 10, got {years!r}")
+    if int(year) - int(years) + 1 < 1990:
+        raise SynthError(f"the records would begin before 1990 (year {year}, years {years})")
     n, version = int(n_children), str(division_version)
     k = int(n_communes) if n_communes is not None else max(1, round(n / CHILDREN_PER_COMMUNE))
-    cal = _calendar(int(year))
+    cal = _calendar(int(year), int(years))
     rng = np.random.default_rng(int(seed))
     units, communes = _units(rng, n, k, version, province_code)
     # Every synthetic commune declares the dates its records cover: the year asked for.
     commune_rows = units["level"].eq("COMMUNE").to_numpy(dtype=bool)
-    units.loc[commune_rows, "records_from"] = pd.Timestamp(dt.date(cal.year, 1, 1))
+    units.loc[commune_rows, "records_from"] = pd.Timestamp(np.datetime64(cal.start, "D"))
     units.loc[commune_rows, "records_to"] = pd.Timestamp(np.datetime64(cal.end, "D"))
     reg = _register(rng, communes, cal)
-    injuries = _injuries(rng, reg, communes, cal, version)
-    abuse = _abuse(rng, reg, communes, cal, version)
+    each_year = _years(cal)
+    injuries = _concat([_injuries(rng, reg, communes, c, version) for c in each_year])
+    abuse_by_year = [_abuse(rng, reg, communes, c, version) for c in each_year]
+    abuse = _Abuse(
+        _concat([a.cases for a in abuse_by_year]),
+        _concat([a.victims for a in abuse_by_year]),
+        (
+            np.concatenate([a.sexual_abuse_spells[0] for a in abuse_by_year]),
+            np.concatenate([a.sexual_abuse_spells[1] for a in abuse_by_year]),
+        ),
+        np.concatenate([a.main_form for a in abuse_by_year]),
+    )
     circumstances, spell_rows = _circumstances(rng, reg, cal, abuse)
-    supports = _supports(rng, reg, cal, circumstances, spell_rows)
-    consultations = _consultations(rng, reg, cal)
-    sanctions = _sanctions(rng, n, communes, cal, version, abuse)
+    supports = _concat(
+        [_supports(rng, reg, c, circumstances, spell_rows) for c in each_year]
+    )
+    consultations = _concat([_consultations(rng, reg, c) for c in each_year])
+    sanctions = _concat(
+        [
+            _sanctions(rng, n, communes, c, version, a)
+            for c, a in zip(each_year, abuse_by_year, strict=True)
+        ]
+    )
     children = _children_frame(rng, reg, communes, cal, version)
+    # drawn last, so that the tables above do not depend on them
+    children["at_risk_reason"] = _where(
+        children["at_risk_from"].notna().to_numpy(),
+        _draw(rng, RISK_REASON_WEIGHTS, len(children)),
+    )
+    services = _concat(
+        [_services(rng, reg, c, children, circumstances, spell_rows) for c in each_year]
+    )
+    activities = _concat([_activities(rng, reg, communes, c, version) for c in each_year])
     frames = {
         "children": children,
         "circumstances": circumstances,
         "supports": supports,
         "consultations": consultations,
+        "services": services,
         "injuries": injuries,
         "abuse_cases": abuse.cases,
         "abuse_victims": abuse.victims,
         "sanctions": sanctions,
+        "activities": activities,
         "units": units,
     }
     frames = {t: f.loc[:, list(column_specs(t))] for t, f in frames.items()}
     source = (
         f"chitieu.synth.generate(n_children={n}, seed={int(seed)}, year={int(year)}, "
-        f"n_communes={k}, division_version={version!r}, province_code={province_code!r})"
+        f"n_communes={k}, division_version={version!r}, province_code={province_code!r}"
+        + (f", years={int(years)})" if int(years) != 1 else ")")
     )
     return Submission(**frames, source=source, tables_present=tuple(TABLES))  # type: ignore[arg-type]
 
