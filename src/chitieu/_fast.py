@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["isin", "join_keys"]
+__all__ = ["encode_ids", "isin", "join_keys"]
 
 
 def isin(series: pd.Series, values: Iterable[object] | pd.Series) -> np.ndarray:
@@ -27,7 +27,10 @@ def isin(series: pd.Series, values: Iterable[object] | pd.Series) -> np.ndarray:
         value_set = pa.array(vals.dropna().astype(str).tolist(), type=arr.type)
         out = pc.is_in(arr, value_set=value_set, skip_nulls=True)
         return np.asarray(out.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-    return np.asarray(series.isin(vals.dropna().tolist()).to_numpy(), dtype=bool) & series.notna().to_numpy()
+    return (
+        np.asarray(series.isin(vals.dropna().tolist()).to_numpy(), dtype=bool)
+        & series.notna().to_numpy()
+    )
 
 
 def join_keys(*columns: pd.Series, sep: str = "|") -> pd.Series:
@@ -40,3 +43,129 @@ def join_keys(*columns: pd.Series, sep: str = "|") -> pd.Series:
     for col in columns[1:]:
         out = out + sep + col.astype("str").fillna("")
     return out
+
+
+#: Texts up to this many bytes are packed into integers (longer ones hashed by pandas).
+SHORT_TEXT = 31
+_NULL_LENGTH = 255  # the length byte of a missing value: no short text is that long
+
+
+def encode_ids(
+    register: pd.Series, others: Sequence[pd.Series]
+) -> tuple[np.ndarray, list[np.ndarray], int, int]:
+    """Integer codes of the ids of a register and of the tables that refer to it.
+
+    Returns ``(register_codes, other_codes, n_known, na_code)``. The register's
+    distinct ids get the codes ``0 .. n_known - 1`` in order of first
+    appearance (as :func:`pandas.factorize`); a value of another column gets
+    the code of the same id on the register, or a code ``>= n_known`` when the
+    register lacks it (ids absent from the register may share a code). A
+    missing value has the code *na_code* everywhere (a code of the register
+    when the register has a missing id: missing matches missing).
+
+    Short texts (ids such as ``C0000001``) are packed into unsigned 64-bit
+    integers, big-endian (so a register sorted by id gives increasing keys),
+    and factorized as integers; a register whose keys already increase needs
+    no hash table at all: the others are found by binary search. Anything else
+    goes to :func:`pandas.factorize` over the texts.
+
+    >>> reg, (ev,), n, na = encode_ids(pd.Series(["b", None, "a", "b"], dtype="str"),
+    ...                                [pd.Series(["a", "zz", None], dtype="str")])
+    >>> reg.tolist(), ev.tolist()[0], ev.tolist()[1] >= n, ev.tolist()[2] == na, n, na
+    ([0, 1, 2, 0], 2, True, True, 3, 1)
+    """
+    cols = [register, *others]
+    sizes = np.cumsum([0, *(len(c) for c in cols)])
+    packed = _packed_text(cols)
+    if packed is not None and len(packed[0]) == 1:
+        keys, null = packed[0][0], packed[1]
+        reg = keys[: sizes[1]]
+        if reg.size and not null[: sizes[1]].any() and bool(np.all(reg[1:] > reg[:-1])):
+            n_known = reg.size
+            na_code = n_known + 1
+            out = []
+            for i in range(1, len(cols)):
+                part, part_null = keys[sizes[i] : sizes[i + 1]], null[sizes[i] : sizes[i + 1]]
+                pos = np.minimum(np.searchsorted(reg, part), n_known - 1)
+                code = np.where(reg[pos] == part, pos, n_known)
+                code[part_null] = na_code
+                out.append(code.astype(np.int64))
+            return np.arange(n_known, dtype=np.int64), out, n_known, na_code
+    if packed is not None:
+        codes = np.zeros(int(sizes[-1]), dtype=np.int64)
+        first = True
+        for word in packed[0]:  # one word at a time; the combined code stays injective
+            part, uniq = pd.factorize(word)
+            if len(uniq) == 1:
+                continue
+            codes = part if first else pd.factorize(codes * len(uniq) + part)[0]
+            first = False
+        codes = np.asarray(codes, dtype=np.int64)
+        null = packed[1]
+        na_code = int(codes[np.argmax(null)]) if null.any() else -1
+    else:
+        joined = pd.concat([c.reset_index(drop=True) for c in cols], ignore_index=True)
+        raw, uniques = pd.factorize(joined, use_na_sentinel=False)
+        codes = np.asarray(raw, dtype=np.int64)
+        na = np.flatnonzero(pd.isna(uniques))
+        na_code = int(na[0]) if na.size else -1
+    reg_codes = codes[: sizes[1]]
+    n_known = int(reg_codes.max()) + 1 if reg_codes.size else 0
+    if na_code < 0:
+        na_code = int(codes.max()) + 1 if codes.size else 0
+    return (
+        reg_codes,
+        [codes[sizes[i] : sizes[i + 1]] for i in range(1, len(cols))],
+        n_known,
+        na_code,
+    )
+
+
+def _packed_text(cols: list[pd.Series]) -> tuple[list[np.ndarray], np.ndarray] | None:
+    """Each short text as a few uint64 words (big-endian bytes, then its length if needed).
+
+    The length byte is left out when every text has the same length and none
+    is missing. None when a column is not Arrow text or a text is long.
+    """
+    chunks: list[pa.Array] = []
+    for col in cols:
+        if not isinstance(col.array, pd.arrays.ArrowStringArray):
+            return None
+        data = col.array.__arrow_array__()
+        chunks.extend(data.chunks if isinstance(data, pa.ChunkedArray) else [data])
+    if not chunks:
+        return [], np.zeros(0, dtype=bool)
+    arr = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
+    null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    lengths = np.diff(offsets)
+    if null.any():  # a missing slot may still span bytes: they are not its value
+        lengths = np.where(null, 0, lengths)
+    longest = int(lengths.max()) if n else 0
+    if longest > SHORT_TEXT:
+        return None
+    shown = lengths[~null]
+    with_length = bool(null.any()) or (shown.size > 0 and int(shown.min()) != longest)
+    width = max(longest + int(with_length), 1)
+    n_words = -(-width // 8)
+    raw = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    matrix = np.zeros((n, 8 * n_words), dtype=np.uint8)
+    if not with_length:  # texts of one length, back to back: one copy, no gather
+        matrix[:, :longest] = raw[offsets[0] : offsets[-1]].reshape(n, longest)
+    else:
+        padded = np.concatenate([raw, np.zeros(8 * n_words, dtype=np.uint8)])
+        start = offsets[:-1]
+        for k in range(longest):
+            byte = padded[start + k]
+            byte[lengths <= k] = 0
+            matrix[:, k] = byte
+        matrix[:, 8 * n_words - 1] = np.where(null, _NULL_LENGTH, lengths).astype(np.uint8)
+    if n_words == 1:
+        return [matrix.view(">u8").reshape(n).astype(np.uint64)], null
+    words = [
+        matrix[:, 8 * i : 8 * i + 8].copy().view(">u8").reshape(n).astype(np.uint64)
+        for i in range(n_words)
+    ]
+    return words, null

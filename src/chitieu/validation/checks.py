@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from chitieu._fast import isin, join_keys
+from chitieu._fast import encode_ids, isin, join_keys
 from chitieu.codelists import codelist, codes
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, split_multi
 from chitieu.submission import Submission
@@ -53,13 +53,13 @@ _CHILD_EVENT_DATES = {
 class _ChildIds:
     """The ``child_id`` of the register and of every event table as integer codes.
 
-    One :func:`pandas.factorize` over all the columns (the register first), so
+    One encoding of all the columns (:func:`chitieu._fast.encode_ids`), so
     every check across tables (is this child registered, the child's birth
     date, the child's spells, repeated ids) compares integers instead of
-    hashing millions of strings once per check. Codes follow the order of
-    first appearance, so the register's distinct ids are the codes
-    ``0 .. n_known - 1``; a missing id has a code of its own (``na_code``),
-    and matches a missing id of the register as an index lookup would.
+    hashing millions of strings once per check. The register's distinct ids
+    are the codes ``0 .. n_known - 1`` in order of first appearance; a
+    missing id has a code of its own (``na_code``), and matches a missing id
+    of the register as an index lookup would.
 
     >>> sub = Submission(
     ...     children=pd.DataFrame({"child_id": pd.Series(["A", "B", "A"], dtype="str")}),
@@ -68,52 +68,38 @@ class _ChildIds:
     >>> ids = _ChildIds(sub)
     >>> ids.register.tolist(), ids.n_known, ids.first.tolist()
     ([0, 1, 0], 2, [0, 1])
-    >>> ids.codes["injuries"].tolist(), ids.known("injuries").tolist()
-    ([1, 2, 3], [True, False, False])
+    >>> ids.codes["injuries"][0], ids.known("injuries").tolist()
+    (np.int64(1), [True, False, False])
     """
 
     TABLES = ("circumstances", "supports", "consultations", "injuries", "abuse_victims")
 
     def __init__(self, sub: Submission) -> None:
-        register = sub.children
-        columns = {"children": register["child_id"] if "child_id" in register else None}
-        for table in self.TABLES:
-            frame = sub[table]
-            columns[table] = frame["child_id"] if "child_id" in frame else None
-        present = {t: c for t, c in columns.items() if c is not None and len(c)}
-        sizes = {t: len(c) for t, c in present.items()}
-        if present:
-            joined = pd.concat(
-                [c.reset_index(drop=True) for c in present.values()], ignore_index=True
-            )
-            codes, uniques = pd.factorize(joined, use_na_sentinel=False)
-            all_codes = np.asarray(codes, dtype=np.int64)
-            na = np.flatnonzero(pd.isna(uniques))
-            self.na_code = int(na[0]) if na.size else -1
-            self.n_codes = len(uniques)
-        else:
-            all_codes = np.zeros(0, dtype=np.int64)
-            self.na_code, self.n_codes = -1, 0
-        self.codes: dict[str, np.ndarray] = {}
-        start = 0
-        for table, size in sizes.items():
-            self.codes[table] = all_codes[start : start + size]
-            start += size
-        reg = self.codes.get("children", np.zeros(0, dtype=np.int64))
-        self.register = reg
-        self.n_known = int(reg.max()) + 1 if reg.size else 0
+        register = sub.children.get("child_id", pd.Series([], dtype="str"))
+        others = {
+            t: sub[t]["child_id"] for t in self.TABLES if "child_id" in sub[t] and len(sub[t])
+        }
+        reg, other_codes, self.n_known, self.na_code = encode_ids(register, list(others.values()))
+        self.register: np.ndarray = reg
+        self.codes: dict[str, np.ndarray] = {
+            "children": reg,
+            **dict(zip(others, other_codes, strict=True)),
+        }
+        self.n_codes = max(
+            [self.n_known, self.na_code + 1, *(int(c.max()) + 1 for c in other_codes if c.size)]
+        )
         # codes appear in order, so a register row holds a new id where the running maximum grows
         if reg.size:
             running = np.maximum.accumulate(reg)
             self.first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
         else:
             self.first = np.zeros(0, dtype=np.int64)
-        if self.first.size != self.n_known:  # pragma: no cover - factorize keeps the order
+        if self.first.size != self.n_known:  # pragma: no cover - codes keep the order
             self.first = np.unique(reg, return_index=True)[1]
 
     def of(self, table: str, n: int) -> np.ndarray:
         """The codes of *table* (*n* rows; a table without ids gets a code of no register id)."""
-        return self.codes.get(table, np.full(n, max(self.n_codes, self.n_known), dtype=np.int64))
+        return self.codes.get(table, np.full(n, self.n_codes, dtype=np.int64))
 
     def known(self, table: str) -> np.ndarray:
         """Rows of *table* whose id is on the register (as an index lookup: missing matches missing)."""
@@ -902,8 +888,8 @@ class _Run:
             return
         # only the register rows of children who have an event are looked at
         has_event = np.zeros(max(ids.n_codes, 1), dtype=bool)
-        for codes in named:
-            has_event[codes] = True
+        for event_codes in named:
+            has_event[event_codes] = True
         if ids.na_code >= 0:
             has_event[ids.na_code] = False
         present = has_event[ids.register]
