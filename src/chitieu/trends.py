@@ -324,9 +324,7 @@ def stack(reports: Sequence[Report]) -> Report:
     from chitieu.report.model import Report
     from chitieu.report.table import (
         TOTAL,
-        _breakdown_rank,
         _dimension_order,
-        _order,
     )
 
     reports = list(reports)
@@ -366,8 +364,19 @@ def stack(reports: Sequence[Report]) -> Report:
     tail = ["multi_response", "numerator", "denominator", "value", "units_missing", "flags"]
     table = table.loc[:, [*head, *dims, *tail]]
     if len(table):
-        work = table.assign(_rank=_breakdown_rank(table, metas))
-        table = table.iloc[_order(work, order, labels)].reset_index(drop=True)
+        # Each (indicator, period) comes from one report, whose rows are in the
+        # table's order already (units, then breakdowns): a stable sort on the
+        # indicator and the period is enough.
+        ind_rank = table["indicator_id"].map({i: k for k, i in enumerate(order)})
+        per_rank = table["period"].map({p: k for k, p in enumerate(labels)})
+        rows = np.lexsort(
+            (
+                np.arange(len(table)),
+                per_rank.to_numpy(dtype=np.int64),
+                ind_rank.to_numpy(dtype=np.int64),
+            )
+        )
+        table = table.iloc[rows].reset_index(drop=True)
     catalogue = list_indicators().set_index("id")
     skipped = pd.concat([rep.skipped for rep in reports], ignore_index=True)
     units = pd.concat([rep.units for rep in reports], ignore_index=True).drop_duplicates(
