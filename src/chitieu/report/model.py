@@ -324,6 +324,17 @@ class Report:
         """The same report with *notes* added (shown on the cover, kept in the metadata)."""
         return replace(self, notes=(*self.notes, *notes))
 
+    def quality(self, history: Any = None, **options: Any) -> Any:
+        """The data-quality warnings of this report (a :class:`chitieu.quality.QualityResult`).
+
+        Outliers against *history* (reports of past periods), communes without
+        records, rates implausible against national magnitudes; no figure is
+        changed. See :func:`chitieu.quality.check` for the options.
+        """
+        from chitieu.quality import check
+
+        return check(self, history=history, **options)
+
     def with_intervals(self, level: float = 0.95, *, method: str = "exact") -> Report:
         """The same report with ``ci_low`` and ``ci_high`` columns after ``value``.
 
