@@ -210,3 +210,14 @@ def test_without_matplotlib_the_error_says_how_to_install(
     assert caught.value.code == "missing-extra"
     assert "pip install 'chitieu[plot]'" in str(caught.value)
     assert isinstance(caught.value, chitieu.errors.ChitieuError)
+
+
+def test_units_of_two_division_versions_are_told_apart() -> None:
+    old = chitieu.synth.generate(600, seed=3, year=2024, division_version="2008")
+    new = chitieu.synth.generate(600, seed=4, year=2024, division_version="2025")
+    parts = [chitieu.report(sub, period="2024", indicators=["injury_rate"]) for sub in (old, new)]
+    rep = chitieu.report.combine(parts)
+    ax = plot(rep, "injury_rate", level="national", lang="en")
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert len(labels) == 2 and len(set(labels)) == 2
+    assert {label.rsplit("[", 1)[-1] for label in labels} == {"2008]", "2025]"}

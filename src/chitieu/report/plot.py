@@ -165,9 +165,15 @@ def _unit_labels(rep: Report, level: str, cells: pd.DataFrame, lang: str) -> lis
         else:
             labels.append(str(code))
     counts = pd.Series(labels).value_counts()
-    return [
-        f"{label} ({code})" if counts[label] > 1 else label
+    labels = [
+        f"{label} ({code})" if counts[label] > 1 and label != code else label
         for label, code in zip(labels, cells["unit_code"], strict=True)
+    ]
+    # The same code in two division versions (codes were reused in 2025).
+    counts = pd.Series(labels).value_counts()
+    return [
+        f"{label} [{version}]" if counts[label] > 1 else label
+        for label, version in zip(labels, cells["division_version"], strict=True)
     ]
 
 
