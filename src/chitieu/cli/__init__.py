@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     ('validate', ['data/'], 'json')
     """
     from chitieu import __version__
-    from chitieu.cli import demo, indicators, plan, report, schema, validate
+    from chitieu.cli import demo, dhis2, indicators, plan, report, schema, validate
 
     parser = _Parser(
         prog="chitieu",
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parent = _parent()
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in (validate, report, demo, indicators, schema, plan):
+    for module in (validate, report, demo, indicators, schema, plan, dhis2):
         module.register(subparsers, parent)
     return parser
 

@@ -371,6 +371,19 @@ class Report:
 
         return to_json(self, path)
 
+    def to_dhis2(
+        self,
+        path: str | Path,
+        *,
+        mapping: Any,
+        format: str = "json",
+        on_unmapped: str = "refuse",
+    ) -> Path:
+        """Write a DHIS2 data value set (json, csv) or ADX; see :func:`chitieu.export.dhis2.to_dhis2`."""
+        from chitieu.export.dhis2 import to_dhis2
+
+        return to_dhis2(self, path, mapping=mapping, format=format, on_unmapped=on_unmapped)  # type: ignore[arg-type]
+
     def metadata(self) -> dict[str, Any]:
         """What the report is: period, level, units, versions, hash, time, flags.
 
