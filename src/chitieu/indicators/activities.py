@@ -121,9 +121,7 @@ def _activity_share(
         keep &= acts["activity_type"].isin(list(types)).fillna(False).to_numpy(dtype=bool)
     if topics:
         wanted = set(topics)
-        keep &= (
-            acts["topic"].map(lambda cell: bool(wanted & set(split_multi(cell)))).to_numpy(bool)
-        )
+        keep &= acts["topic"].map(lambda cell: bool(wanted & set(split_multi(cell)))).to_numpy(bool)
     rows = acts.loc[keep]
     axis = ctx.commune_axis
     commune = commune_index(rows["commune_code"], rows["division_version"], axis.categories)
@@ -377,8 +375,10 @@ def policies_consulted_percent(ctx: Context, *, by: tuple[str, ...] = ()) -> pd.
     rows = acts.loc[keep]
     axis = ctx.commune_axis
     commune = commune_index(rows["commune_code"], rows["division_version"], axis.categories)
-    policy = rows["policy_id"].astype("object").where(
-        rows["policy_id"].notna(), "\x00" + rows["activity_id"].astype("object").astype(str)
+    policy = (
+        rows["policy_id"]
+        .astype("object")
+        .where(rows["policy_id"].notna(), "\x00" + rows["activity_id"].astype("object").astype(str))
     )
     consulted = rows["children_consulted"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     frame = pd.DataFrame(
@@ -618,8 +618,8 @@ def child_labour_supported_percent(
         unit = in_stock_with(ctx, "circumstances")
         labour = np.array(circ["group"].isin(list(CHILD_LABOUR_GROUPS)).fillna(False), dtype=bool)
         if "subgroup" in circ:
-            labour |= circ["subgroup"].isin(list(CHILD_LABOUR_SUBGROUPS)).fillna(False).to_numpy(
-                bool
+            labour |= (
+                circ["subgroup"].isin(list(CHILD_LABOUR_SUBGROUPS)).fillna(False).to_numpy(bool)
             )
         active = active_on(circ["start_date"], circ.get("end_date", None), ref) & labour
         active &= unit >= 0
@@ -692,8 +692,17 @@ def example_submission() -> Submission:
 
     sub = tiny_submission()
 
-    def act(aid: str, commune: str, day: str, kind: str, group: str, topic: str,
-            participants: int, size: int | None = None, **kw: object) -> dict[str, object]:
+    def act(
+        aid: str,
+        commune: str,
+        day: str,
+        kind: str,
+        group: str,
+        topic: str,
+        participants: int,
+        size: int | None = None,
+        **kw: object,
+    ) -> dict[str, object]:
         row: dict[str, object] = {
             "activity_id": aid, "commune_code": commune, "division_version": "2008",
             "activity_date": day, "activity_type": kind, "target_group": group,
@@ -707,28 +716,80 @@ def example_submission() -> Submission:
         "activities",
         [
             act("T1", "00001", "2024-03-15", "TRAINING", "OFFICIALS", cp, 18, 20),
-            act("T2", "00001", "2024-09-10", "TRAINING", "OFFICIALS", cp + ";INJURY_PREVENTION",
-                20, 20),
+            act(
+                "T2",
+                "00001",
+                "2024-09-10",
+                "TRAINING",
+                "OFFICIALS",
+                cp + ";INJURY_PREVENTION",
+                20,
+                20,
+            ),
             act("T3", "00002", "2024-05-05", "TRAINING", "OFFICIALS", cp, 10, 12),
             act("T4", "00002", "2023-11-01", "TRAINING", "OFFICIALS", cp, 12, 12),
             act("F1", "00001", "2024-04-20", "COMMUNICATION", "FAMILIES", cp, 300, 400),
             act("F2", "00001", "2024-06-01", "CONFERENCE", "FAMILIES", cp, 350, 400),
-            act("F3", "00001", "2024-07-01", "HOME_VISIT", "FAMILIES", "INJURY_PREVENTION",
-                390, 400),
-            act("E1", "00002", "2024-08-08", "COMMUNICATION", "CAREGIVERS_YOUNG",
-                "EARLY_CHILDHOOD", 60, 80),
+            act(
+                "F3", "00001", "2024-07-01", "HOME_VISIT", "FAMILIES", "INJURY_PREVENTION", 390, 400
+            ),
+            act(
+                "E1",
+                "00002",
+                "2024-08-08",
+                "COMMUNICATION",
+                "CAREGIVERS_YOUNG",
+                "EARLY_CHILDHOOD",
+                60,
+                80,
+            ),
             act("D1", "00002", "2024-10-10", "CONFERENCE", "PARENTS_DISABLED", "DISABILITY", 5, 4),
             act("L1", "00001", "2024-05-20", "COMMUNICATION", "PARENTS", "CHILD_LABOUR", 150, 200),
-            act("L2", "00001", "2024-11-20", "MOBILE_COMMUNICATION", "PARENTS", "CHILD_LABOUR",
-                80),
-            act("K1", "00001", "2024-04-02", pol, "POLICIES", "PARTICIPATION", 30,
-                policy_id="KH-53/2024", children_consulted=True),
-            act("K2", "00002", "2024-04-03", pol, "POLICIES", "PARTICIPATION", 0,
-                policy_id="KH-53/2024", children_consulted=False),
-            act("K3", "00002", "2024-09-03", pol, "POLICIES", "PARTICIPATION", 25,
-                policy_id="QĐ-7/2024", children_consulted=True),
-            act("K4", "00002", "2024-09-20", pol, "POLICIES", "PARTICIPATION", 0,
-                policy_id="QĐ-7/2024", children_consulted=False),
+            act("L2", "00001", "2024-11-20", "MOBILE_COMMUNICATION", "PARENTS", "CHILD_LABOUR", 80),
+            act(
+                "K1",
+                "00001",
+                "2024-04-02",
+                pol,
+                "POLICIES",
+                "PARTICIPATION",
+                30,
+                policy_id="KH-53/2024",
+                children_consulted=True,
+            ),
+            act(
+                "K2",
+                "00002",
+                "2024-04-03",
+                pol,
+                "POLICIES",
+                "PARTICIPATION",
+                0,
+                policy_id="KH-53/2024",
+                children_consulted=False,
+            ),
+            act(
+                "K3",
+                "00002",
+                "2024-09-03",
+                pol,
+                "POLICIES",
+                "PARTICIPATION",
+                25,
+                policy_id="QĐ-7/2024",
+                children_consulted=True,
+            ),
+            act(
+                "K4",
+                "00002",
+                "2024-09-20",
+                pol,
+                "POLICIES",
+                "PARTICIPATION",
+                0,
+                policy_id="QĐ-7/2024",
+                children_consulted=False,
+            ),
             act("C1", "00002", "2024-06-01", "CHILDREN_FORUM", "CHILDREN", "PARTICIPATION", 40),
         ],
     )

@@ -30,48 +30,83 @@ class ActivitySchema(pa.DataFrameModel):
     """One row per activity the commune held (one day, one target group)."""
 
     activity_id: Series[str] = field(
-        "Mã hoạt động", en="Activity ID", aliases=("ma hd", "so hoat dong", "stt hoat dong"),
-        unique=True, example="HD2024-001",
+        "Mã hoạt động",
+        en="Activity ID",
+        aliases=("ma hd", "so hoat dong", "stt hoat dong"),
+        unique=True,
+        example="HD2024-001",
     )
     commune_code: Series[str] = field(
-        "Mã xã", en="Commune code", aliases=("ma xa phuong", "ma don vi"), example="07840",
+        "Mã xã",
+        en="Commune code",
+        aliases=("ma xa phuong", "ma don vi"),
+        example="07840",
     )
     division_version: Series[str] = field(
-        "Phiên bản danh mục", en="Division version", aliases=("phien ban",),
-        codelist="division_version", example="2008",
+        "Phiên bản danh mục",
+        en="Division version",
+        aliases=("phien ban",),
+        codelist="division_version",
+        example="2008",
     )
     activity_date: Series[Date] = field(
-        "Ngày tổ chức", en="Activity date", aliases=("ngay hoat dong", "ngay thuc hien", "ngay"),
+        "Ngày tổ chức",
+        en="Activity date",
+        aliases=("ngay hoat dong", "ngay thuc hien", "ngay"),
         example="2024-03-15",
     )
     activity_type: Series[str] = field(
-        "Hình thức hoạt động", en="Activity type", aliases=("loai hoat dong", "hinh thuc"),
-        codelist="activity_type", example="TRAINING",
+        "Hình thức hoạt động",
+        en="Activity type",
+        aliases=("loai hoat dong", "hinh thuc"),
+        codelist="activity_type",
+        example="TRAINING",
     )
     target_group: Series[str] = field(
-        "Đối tượng", en="Target group", aliases=("thanh phan", "doi tuong tham gia"),
-        codelist="activity_target_group", example="OFFICIALS",
+        "Đối tượng",
+        en="Target group",
+        aliases=("thanh phan", "doi tuong tham gia"),
+        codelist="activity_target_group",
+        example="OFFICIALS",
     )
     topic: Series[str] = field(
-        "Nội dung", en="Topics", aliases=("chu de", "noi dung hoat dong"),
-        codelist="activity_topic", multi=True, example="CHILD_PROTECTION",
+        "Nội dung",
+        en="Topics",
+        aliases=("chu de", "noi dung hoat dong"),
+        codelist="activity_topic",
+        multi=True,
+        example="CHILD_PROTECTION",
     )
     participants: Series[pa.Int64] = field(
-        "Số người tham gia", en="Participants", aliases=("so nguoi", "so luot tham gia"), ge=0,
+        "Số người tham gia",
+        en="Participants",
+        aliases=("so nguoi", "so luot tham gia"),
+        ge=0,
         example=25,
     )
     group_size: Series[pa.Int64] = field(
-        "Tổng số đối tượng", en="Target group size",
-        aliases=("tong so doi tuong", "so doi tuong tren dia ban", "quy mo nhom"), ge=0,
-        nullable=True, required=False, example=28,
+        "Tổng số đối tượng",
+        en="Target group size",
+        aliases=("tong so doi tuong", "so doi tuong tren dia ban", "quy mo nhom"),
+        ge=0,
+        nullable=True,
+        required=False,
+        example=28,
     )
     policy_id: Series[str] = field(
-        "Số hiệu chính sách", en="Policy ID", aliases=("so van ban", "ma chinh sach"),
-        nullable=True, required=False, example="KH-53/2024",
+        "Số hiệu chính sách",
+        en="Policy ID",
+        aliases=("so van ban", "ma chinh sach"),
+        nullable=True,
+        required=False,
+        example="KH-53/2024",
     )
     children_consulted: Series[pa.BOOL] = field(
-        "Có tham vấn trẻ em", en="Children consulted",
-        aliases=("tham van tre em", "co lay y kien tre em"), nullable=True, required=False,
+        "Có tham vấn trẻ em",
+        en="Children consulted",
+        aliases=("tham van tre em", "co lay y kien tre em"),
+        nullable=True,
+        required=False,
         example=True,
     )
 
