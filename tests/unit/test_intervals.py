@@ -214,6 +214,9 @@ def test_rate_interval_contains_the_rate_and_narrows_with_size() -> None:
     assert a["value"] == pytest.approx(b["value"]) == pytest.approx(5.0)
     assert a["ci_low"] < 5.0 < a["ci_high"] and b["ci_low"] < 5.0 < b["ci_high"]
     assert (b["ci_high"] - b["ci_low"]) < (a["ci_high"] - a["ci_low"])
+    # the two other rows of the table in docs/intervals.md
+    assert (round(a["ci_low"], 2), round(a["ci_high"], 1)) == (0.61, 18.1)
+    assert (round(b["ci_low"], 2), round(b["ci_high"], 2)) == (3.05, 7.72)
     assert math.isclose(a["ci_high"], rate_interval(np.array([2.0]), np.array([400.0]))[1][0])
 
 
