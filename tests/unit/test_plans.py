@@ -260,8 +260,15 @@ def test_the_example_commune_is_evaluated() -> None:
     assert set(result.loc[from_records, "status"]) <= {"met", "not met"}
     no_data = result.loc[result["status"] == "no data"]
     assert (no_data["reason"] != "").all() and no_data["met"].isna().all()
-    # the example covers 2024 only: the drowning target has no previous year to compare with
-    assert "the previous period is not covered" in result.loc["drowning_deaths", "reason"]
+    drowning = result.loc["drowning_deaths"]
+    assert drowning["previous_period"] == "2023"
+    try:
+        before = chitieu.compute("drowning_deaths", example, period="2023")["value"].item()
+    except DataNotAvailableError:  # the example covers 2024 only: nothing to compare with
+        assert drowning["reason"].startswith("the previous period is not covered")
+    else:
+        assert drowning["previous_value"] == before == drowning["target"]
+        assert drowning["status"] in ("met", "not met")
     assert result.attrs["notes"] == []
 
 

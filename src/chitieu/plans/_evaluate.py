@@ -495,7 +495,7 @@ def _target_words(row: Mapping[Any, Any]) -> str:
     if op in ("decrease", "no_increase"):
         return f"{row['indicator_id']} {op}"
     unit = str(row.get("unit", "") or "")
-    shown = {"percent": "%", "per_1000": " per 1,000", "per_100000": " per 100,000"}.get(unit, "")
+    shown = {"percent": "%", "per_100000": " per 100,000"}.get(unit, "")  # per 1,000: as before
     return f"{row['indicator_id']} {op} {float(target):g}{shown}"
 
 
@@ -517,9 +517,9 @@ def attainment_notes(
     ...     "unit": ["per_1000"], "status": ["met"], "status_vi": ["đạt"], "reason": [""],
     ...     "reason_vi": [""], "period": ["2024"]})
     >>> attainment_notes(plan, result, lang="en")[1]
-    'injury_rate < 3 per 1,000: 2.50, met'
+    'injury_rate < 3: 2.50, met'
     >>> attainment_notes(plan, result, lang="vi", values=False)[1]
-    'injury_rate < 3 per 1,000, đạt'
+    'injury_rate < 3, đạt'
     """
     vi = lang == "vi"
     period = str(result["period"].iloc[0]) if len(result) else plan.period.label
