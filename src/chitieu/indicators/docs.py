@@ -35,6 +35,22 @@ _FAMILIES = {
     "activities": ("Hoạt động của xã (kế hoạch)", "What the commune does (plan measures)"),
 }
 
+#: A family's common rules, printed under its heading.
+_INTROS: dict[str, str] = {
+    "activities": (
+        "The commune's own measures, the targets of its yearly child-affairs plan, not "
+        "indicators of the circular (no official code; source `commune-plan`). **Shares over "
+        "activities count people, not sessions**: participants of several sessions are not "
+        "distinct people, so for each commune and target group the numerator is the largest "
+        "participant count of one qualifying activity dated in the period, capped by the "
+        "group size, and the denominator the largest group size declared on those "
+        "activities; a commune with no such activity has no denominator (value missing, "
+        "never 0). Above a commune numerators and denominators add up. Child-level services "
+        "count distinct children of the stock at the reference date with a service of the "
+        "right type dated in the period."
+    ),
+}
+
 _CONVENTION = {
     "stock": ("tại thời điểm thống kê (ngày cuối kỳ)", "stock at the reference date (last day)"),
     "events": ("sự kiện trong kỳ (tính cả hai đầu)", "events in the period (both ends included)"),
@@ -154,6 +170,8 @@ def indicators_markdown() -> str:
             family = m.family
             vi, en = _FAMILIES[family]
             lines += [f"# {vi} / {en}", ""]
+            if family in _INTROS:
+                lines += [_INTROS[family], ""]
         lines += _section(m)
     return "\n".join(lines).rstrip() + "\n"
 

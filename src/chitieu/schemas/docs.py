@@ -12,6 +12,45 @@ from chitieu.schemas import TABLES, column_specs
 __all__ = ["render_markdown"]
 
 
+#: What a table's columns alone do not say: design choices and how the figures use it.
+_NOTES: dict[str, tuple[str, ...]] = {
+    "children": (
+        "`at_risk_reason` says what a child at risk is at risk of; a child at risk of "
+        "`CHILD_LABOUR` at the reference date is in the denominator of "
+        "`child_labour_supported_percent`.",
+    ),
+    "circumstances": (
+        "A child whose first spell of group `HCDB_DD` (living with HIV/AIDS) begins in a period "
+        "is a new HIV infection of that period (`new_hiv_infections_children`); the start date "
+        "is the day the commune learnt of it.",
+    ),
+    "services": (
+        "The child-level services a commune's plan sets targets on: early-childhood care for "
+        "children up to 8, community services and integration skills for children with "
+        "disabilities, support against child labour, care of children living with HIV.",
+        "A table of its own rather than a column of `supports`: supports are the care of "
+        "children in special circumstances that the circular counts (indicator 0302), while "
+        "these services reach children in no special circumstance (every child up to 8); and "
+        "an absent services file must read as *no data*, which an optional column of "
+        "`supports` cannot say (an older supports file without the column would read as "
+        "*no service given*). A child counts once in a figure, whatever the number of rows.",
+    ),
+    "activities": (
+        "What the commune does: one row per activity held on one day for one target group. "
+        "`participants` counts the people who came, `group_size` how many people the group "
+        "has in the commune (its child-affairs officials, its families with children, ...): "
+        "the denominator of a share. Participants of several sessions are not distinct "
+        "people, so a share counts the largest session of the period capped by the group "
+        "size (see [indicators.md](indicators.md#officials_trained_percent)).",
+        "A consultation of a policy (`activity_type` `POLICY_CONSULTATION`, `target_group` "
+        "`POLICIES`) names the policy (`policy_id`) and says whether children were consulted "
+        "(`children_consulted`). Warnings: `participants-exceed-group` when more people came "
+        "than the group has, `policy-consultation-incomplete` when the policy or the answer "
+        "is missing.",
+    ),
+}
+
+
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -38,6 +77,7 @@ def render_markdown() -> str:
             "",
             _cell((table.model.__doc__ or "").strip().splitlines()[0]),
             "",
+            *[line for note in _NOTES.get(name, ()) for line in (note, "")],
             f"Key: {key}. {'Required table.' if table.required else 'Optional table.'}",
             f"File names accepted: {', '.join(f'`{a}`' for a in table.file_aliases)}.",
             "",
