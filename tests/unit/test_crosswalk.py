@@ -340,3 +340,28 @@ def test_unknown_units_stay_unknown() -> None:
     before = rep.get("child_population", by="total", unit_code="unknown")["numerator"].sum()
     after = new.get("child_population", by="total", unit_code="unknown")["numerator"].sum()
     assert before == after == 1
+
+
+def test_estimated_flag_keeps_the_order_of_flags_through_suppression_and_export(
+    tiny_report: Report, tmp_path: Path
+) -> None:
+    from chitieu.export import read_table
+    from chitieu.report import FLAGS
+
+    new = recode(tiny_report, split_second(0.25))
+    assert "estimated" in FLAGS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        published = new.suppress(k=5)
+    order = list(FLAGS)
+    both = 0
+    for text in published.table["flags"].unique():
+        parts = [p for p in text.split(",") if p]
+        assert parts == sorted(parts, key=order.index)
+        both += {"estimated", "suppressed"} <= set(parts)
+    assert both > 0
+    back = read_table(new.to_csv(tmp_path / "recoded.csv"))
+    assert (
+        back["flags"].str.contains("estimated").sum()
+        == new.table["flags"].str.contains("estimated").sum()
+    )

@@ -233,3 +233,27 @@ def test_intervals_survive_csv_export(tiny_report: chitieu.Report, tmp_path: obj
         out.table["ci_high"].to_numpy(dtype=float),
         equal_nan=True,
     )
+
+
+def test_intervals_and_quality_work_without_scipy() -> None:
+    """scipy is only in the test extra: with it unimportable, the pure implementation answers."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['scipy'] = None; sys.modules['scipy.special'] = None\n"
+        "import numpy as np\n"
+        "from chitieu.intervals import poisson_interval, _scipy_special\n"
+        "from chitieu.quality import poisson_tail\n"
+        "assert _scipy_special() is None\n"
+        "low, high = poisson_interval(np.array([2.0, 0.0]))\n"
+        "print(f'{low[0]:.6f} {high[0]:.6f} {low[1]:.1f} {high[1]:.6f}')\n"
+        "print(f'{poisson_tail(60, 20.5, upper=True):.6e}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    first, second = done.stdout.split("\n")[:2]
+    low, high = stats.chi2.ppf(0.025, 4) / 2, stats.chi2.ppf(0.975, 6) / 2
+    assert first == f"{low:.6f} {high:.6f} 0.0 {stats.chi2.ppf(0.975, 2) / 2:.6f}"
+    assert float(second) == pytest.approx(stats.poisson.sf(59, 20.5), rel=1e-6)

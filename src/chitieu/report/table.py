@@ -58,13 +58,13 @@ FLAGS: dict[str, tuple[str, str]] = {
         "Báo cáo có số liệu theo hai danh mục đơn vị hành chính: không cộng gộp",
         "The report holds data of two division versions: do not add them",
     ),
-    "suppressed": (
-        "Số liệu bị che khi công bố (số nhỏ, hoặc để không suy ra được số nhỏ)",
-        "Count hidden for publication (a small count, or one that would reveal it)",
-    ),
     "estimated": (
         "Số liệu ước tính: xã cũ bị chia tách, số liệu chia theo tỷ lệ",
         "Estimate: counts of a split old commune divided by share (chitieu.units.recode)",
+    ),
+    "suppressed": (
+        "Số liệu bị che khi công bố (số nhỏ, hoặc để không suy ra được số nhỏ)",
+        "Count hidden for publication (a small count, or one that would reveal it)",
     ),
 }
 
