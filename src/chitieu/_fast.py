@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["encode_ids", "isin", "join_keys"]
+__all__ = ["encode_ids", "isin", "join_keys", "keys_isin"]
 
 
 def isin(series: pd.Series, values: Iterable[object] | pd.Series) -> np.ndarray:
@@ -42,6 +42,47 @@ def join_keys(*columns: pd.Series, sep: str = "|") -> pd.Series:
     out = columns[0].astype("str").fillna("")
     for col in columns[1:]:
         out = out + sep + col.astype("str").fillna("")
+    return out
+
+
+def keys_isin(columns: Sequence[pd.Series], allowed: pd.Series, sep: str = "|") -> np.ndarray:
+    """``isin(join_keys(*columns), allowed)``, joining only the distinct combinations.
+
+    A commune code and its division version repeat over millions of rows but
+    take a few thousand distinct values: each column is dictionary-encoded,
+    the codes combined into one integer per row, and one key per distinct
+    combination is built (from the dictionaries, not from the rows) and
+    looked up.
+
+    >>> keys_isin([pd.Series(["1", "2", "1", None]), pd.Series(["2008"] * 4)],
+    ...           pd.Series(["1|2008"])).tolist()
+    [True, False, True, False]
+    """
+    n = len(columns[0])
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    combined = np.zeros(n, dtype=np.int64)
+    dictionaries = []
+    room = 1
+    for col in columns:
+        part, uniq = pd.factorize(col)
+        room *= len(uniq) + 1
+        if room > 2**24:  # too many combinations for a lookup table: join every row
+            return isin(join_keys(*columns, sep=sep), allowed)
+        combined = combined * (len(uniq) + 1) + (np.asarray(part, dtype=np.int64) + 1)
+        dictionaries.append(uniq)
+    distinct = np.flatnonzero(np.bincount(combined, minlength=room))
+    rest = distinct.copy()
+    parts: list[pd.Series] = []
+    for uniq in reversed(dictionaries):  # decode each distinct combination (0 = missing)
+        size = len(uniq) + 1
+        at = rest % size - 1
+        rest //= size
+        values = pd.Series(np.asarray(uniq, dtype=object)[np.maximum(at, 0)], dtype=object)
+        parts.insert(0, values.where(at >= 0, None))
+    table = np.zeros(room, dtype=bool)
+    table[distinct] = isin(join_keys(*parts, sep=sep), allowed)
+    out: np.ndarray = table[combined]
     return out
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from chitieu._fast import encode_ids, isin, join_keys
+from chitieu._fast import encode_ids, isin, join_keys, keys_isin
 from chitieu.codelists import codelist, codes
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, split_multi
 from chitieu.submission import Submission
@@ -325,11 +325,12 @@ class _Run:
             if spec.codelist:
                 allowed = set(codes(spec.codelist))
                 present = ~isna
+                uniq = col.unique()  # distinct values first: no copy of the present rows
+                uniq = uniq[~pd.isna(uniq)]
                 if spec.multi:
-                    uniq = col[present].unique()
                     bad_vals = {v for v in uniq if any(p not in allowed for p in split_multi(v))}
                 else:
-                    bad_vals = set(col[present].unique()) - allowed
+                    bad_vals = set(uniq) - allowed
                 if bad_vals:
                     mask = isin(col, bad_vals) & present
                     self.flag("unknown-code", table, name, mask, col, expected=spec.codelist)
@@ -838,8 +839,8 @@ class _Run:
             ok_version = (
                 self.ok_cells(table, "division_version") & f["division_version"].notna().to_numpy()
             )
-            keys = join_keys(f["commune_code"], f["division_version"])
-            mask = ~isin(keys, commune_keys) & ok_version & f["commune_code"].notna().to_numpy()
+            known = keys_isin([f["commune_code"], f["division_version"]], commune_keys)
+            mask = ~known & ok_version & f["commune_code"].notna().to_numpy()
             self.flag(
                 "unknown-commune-code",
                 table,
@@ -1079,21 +1080,36 @@ def _subset(values: Any, idx: np.ndarray) -> np.ndarray:
 
 
 def _add_years(dates: pd.Series, years: int) -> pd.Series:
-    """Anniversaries; 29 February falls on 1 March in non-leap years."""
-    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[us]")
-    ok = dates.notna()
-    if not ok.any():
-        return out
-    d = dates[ok]
-    y, m, day = d.dt.year + years, d.dt.month, d.dt.day
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    feb29 = (m == 2) & (day == 29) & ~leap
-    m = m.where(~feb29, 3)
-    day = day.where(~feb29, 1)
-    out[ok] = pd.to_datetime(pd.DataFrame({"year": y, "month": m, "day": day})).astype(
-        "datetime64[us]"
-    )
-    return out
+    """Anniversaries; 29 February falls on 1 March in non-leap years.
+
+    Month arithmetic on whole days: the same day of the month *years* later,
+    so the 29th day of a February without one is the 1st of March.
+
+    >>> _add_years(pd.Series(pd.to_datetime(["2008-02-29", "2010-05-31", None])), 16).tolist()
+    [Timestamp('2024-02-29 00:00:00'), Timestamp('2026-05-31 00:00:00'), NaT]
+    >>> _add_years(pd.Series(pd.to_datetime(["2008-02-29"])), 1).dt.strftime("%Y-%m-%d").tolist()
+    ['2009-03-01']
+    """
+    day = dates.to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
+    known = ~np.isnat(day)
+    ints = day.view(np.int64)
+    if known.sum() > 10_000:  # many rows, few distinct days: one anniversary per day
+        low, high = int(ints[known].min()), int(ints[known].max())
+        if high - low < 200_000:
+            table = _anniversaries(np.arange(low, high + 1).astype("datetime64[D]"), years)
+            out = np.full(len(day), np.datetime64("NaT"), dtype="datetime64[us]")
+            out[known] = table[ints[known] - low]
+            return pd.Series(out, index=dates.index)
+    return pd.Series(_anniversaries(day, years), index=dates.index)
+
+
+def _anniversaries(day: np.ndarray, years: int) -> np.ndarray:
+    """The same day of the month *years* later (``datetime64[D]`` in, ``[us]`` out)."""
+    month = day.astype("datetime64[M]")
+    into_month = day - month.astype("datetime64[D]")
+    out = (month + np.timedelta64(12 * years, "M")).astype("datetime64[D]") + into_month
+    result: np.ndarray = out.astype("datetime64[us]")
+    return result
 
 
 def validate(
