@@ -27,7 +27,17 @@ from chitieu.errors import (
 )
 from chitieu.submission import Submission
 
-__version__ = "0.1.0"
+def _version() -> str:
+    """The installed distribution's version: pyproject.toml is its one source."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chitieu")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree never installed
+        return "0+unknown"
+
+
+__version__ = _version()
 
 __all__ = [
     "ChitieuError",

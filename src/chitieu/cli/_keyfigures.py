@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from chitieu import numbers
 from chitieu.cli._common import Lang, format_table, say
 
 __all__ = ["KEY_INDICATORS", "format_number", "key_figures", "no_data_text"]
@@ -32,6 +33,8 @@ KEY_INDICATORS: tuple[str, ...] = (
 def format_number(value: float | None, decimals: int, lang: Lang) -> str:
     """A number as people write it: ``4.200`` and ``2,62`` in Vietnamese, ``4,200`` and ``2.62`` in English.
 
+    :func:`chitieu.numbers.format_number`, with a dash for a missing value.
+
     Examples
     --------
     >>> format_number(4200, 0, "vi"), format_number(2.619, 2, "vi")
@@ -39,12 +42,7 @@ def format_number(value: float | None, decimals: int, lang: Lang) -> str:
     >>> format_number(4200, 0, "en"), format_number(float("nan"), 1, "en")
     ('4,200', '—')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return numbers.format_number(value, lang, decimals, missing="—")
 
 
 def no_data_text(lang: Lang) -> str:
@@ -56,14 +54,28 @@ def no_data_text(lang: Lang) -> str:
     return say("no data", lang, vi="không có số liệu")
 
 
-def _decimals(kind: str) -> int:
-    return {"count": 0, "sum": 0, "percent": 1}.get(kind, 2)
+#: English units of measure of counts, in the singular (for a count of exactly 1).
+_SINGULAR_UNITS: dict[str, str] = {
+    "children": "child",
+    "cases": "case",
+    "events": "event",
+    "violators": "violator",
+}
 
 
 def _value_text(value: float, kind: str, unit: str, lang: Lang) -> str:
-    number = format_number(value, _decimals(kind), lang)
+    """``1,5 %`` or ``1.5%`` for a percentage; else the number and the unit of measure.
+
+    >>> _value_text(1.0, "count", "children", "en"), _value_text(2.0, "count", "children", "en")
+    ('1 child', '2 children')
+    >>> _value_text(1.5, "percent", "%", "vi"), _value_text(4500.0, "count", "trẻ em", "vi")
+    ('1,5 %', '4.500 trẻ em')
+    """
     if kind == "percent":
-        return f"{number} %"
+        return numbers.format_percent(value, lang, numbers.decimals_for(kind))
+    number = format_number(value, numbers.decimals_for(kind), lang)
+    if lang == "en" and value == 1:
+        unit = _SINGULAR_UNITS.get(unit, unit)
     return f"{number} {unit}" if unit else number
 
 

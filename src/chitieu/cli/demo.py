@@ -127,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
     from chitieu.cli._keyfigures import format_number, key_figures
     from chitieu.cli.report import compute_report, excel_available, plan_notes
     from chitieu.io.write import write_submission
+    from chitieu.numbers import counted
     from chitieu.plans import EXAMPLE_PLAN, Plan
     from chitieu.validation import drop_invalid, validate
 
@@ -137,10 +138,15 @@ def run(args: argparse.Namespace) -> int:
     n_communes = args.communes or max(1, round(args.children / synth.CHILDREN_PER_COMMUNE))
     if args.year != EXAMPLE_PLAN.year or n_communes != 1:
         plan = None
+    years = 2 if args.year > 1990 else 1  # two years of records, so that figures compare
     with progress(5, say("generating data", lang, vi="đang tạo dữ liệu")) as steps:
         if plan is None:
             sub = synth.generate(
-                n_children=args.children, seed=args.seed, year=args.year, n_communes=args.communes
+                n_children=args.children,
+                seed=args.seed,
+                year=args.year,
+                n_communes=args.communes,
+                years=years,
             )
         else:
             sub = synth.generate(
@@ -150,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
                 n_communes=1,
                 division_version=plan.division_version,
                 province_code=plan.province_code,
+                years=years,
             )
             sub = synth.place_in_unit(
                 sub,
@@ -192,10 +199,10 @@ def run(args: argparse.Namespace) -> int:
     n_units = int((sub.units["level"] == "COMMUNE").sum())
     n_children = format_number(len(sub.children), 0, lang)
     header = say(
-        f"Synthetic data: {n_children} children in {n_units:,} communes, "
-        f"year {args.year}, seed {args.seed} -> {data_dir}",
+        f"Synthetic data: {counted(len(sub.children), 'child')} in "
+        f"{counted(n_units, 'commune')}, year {args.year}, seed {args.seed} -> {data_dir}",
         lang,
-        vi=f"Dữ liệu mô phỏng: {n_children} trẻ em ở {n_units:,} xã, "
+        vi=f"Dữ liệu mô phỏng: {n_children} trẻ em ở {counted(n_units, 'xã', lang='vi')}, "
         f"năm {args.year}, seed {args.seed} -> {data_dir}",
     )
     emit(

@@ -172,15 +172,18 @@ def dropped_note(dropped: dict[str, int], lang: Lang) -> str:
     'left out 7 rows with errors (children 5, injuries 2)'
     >>> dropped_note({"children": 1}, "vi")
     'đã bỏ 1 dòng có lỗi (children 1)'
+    >>> dropped_note({"children": 1}, "en"), dropped_note({"children": 1234}, "vi")
+    ('left out 1 row with errors (children 1)', 'đã bỏ 1.234 dòng có lỗi (children 1.234)')
     """
+    from chitieu.numbers import counted, format_number
+
     total = sum(dropped.values())
-    parts = ", ".join(f"{t} {n:,}" for t, n in dropped.items() if n)
+    parts = ", ".join(f"{t} {format_number(n, lang)}" for t, n in dropped.items() if n)
     detail = f" ({parts})" if parts else ""
-    rows = "row" if total == 1 else "rows"
     return say(
-        f"left out {total:,} {rows} with errors{detail}",
+        f"left out {counted(total, 'row')} with errors{detail}",
         lang,
-        vi=f"đã bỏ {total:,} dòng có lỗi{detail}",
+        vi=f"đã bỏ {counted(total, 'dòng', lang='vi')} có lỗi{detail}",
     )
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from chitieu import numbers
 from chitieu.disclosure import SYMBOLS, hidden_cells, is_suppressed, threshold
 from chitieu.export.tables import writable_path, write_error
 from chitieu.privacy import mask_text
@@ -39,15 +40,18 @@ __all__ = ["format_number", "report_html", "to_html"]
 DECIMALS = {"count": 0, "sum": 0, "percent": 1, "rate_per_1000": 2, "ratio": 1}
 
 
-def format_number(value: float, decimals: int = 0) -> str:
+def format_number(value: float, decimals: int = 0, lang: str = "en") -> str:
     """A number with thousands separators; empty for a missing value.
+
+    :func:`chitieu.numbers.format_number`: ``1,234,567`` in English,
+    ``1.234.567`` in Vietnamese.
 
     >>> format_number(1234567.0), format_number(12.345, 2), format_number(float("nan"))
     ('1,234,567', '12.35', '')
+    >>> format_number(1234567.0, lang="vi"), format_number(12.345, 2, "vi")
+    ('1.234.567', '12,35')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:,.{decimals}f}"
+    return numbers.format_number(value, lang, decimals)
 
 
 def _count_decimals(value: float) -> int:
@@ -69,14 +73,18 @@ def _meta_frame(report: Report) -> pd.DataFrame | None:
     return meta.set_index("id") if len(meta) else None
 
 
-def _count_cell(value: float, hidden: bool) -> str:
+def _count_cell(value: float, hidden: bool, lang: str = "en") -> str:
     if hidden:
         return SYMBOLS["suppressed"][0]
-    return format_number(value, _count_decimals(value))
+    return format_number(value, _count_decimals(value), lang)
 
 
-def report_html(report: Report, *, max_rows: int = 200) -> str:
+def report_html(report: Report, *, max_rows: int = 200, lang: str = "vi") -> str:
     """The HTML summary of *report* (at most *max_rows* indicator rows).
+
+    Labels are Vietnamese with English beside them; numbers are written as
+    *lang* writes them (``4.500`` and ``12,3`` in Vietnamese, the default;
+    ``4,500`` and ``12.3`` in English).
 
     An ordinary report shows each indicator over all its units (a national
     roll-up when it has several). A suppressed report shows the overall row
@@ -128,9 +136,9 @@ def report_html(report: Report, *, max_rows: int = 200) -> str:
                 value = zero_symbol
                 used.add("zero_denominator")
             else:
-                value = format_number(record["value"], decimals)
-            numerator = _count_cell(record["numerator"], bool(hidden["numerator"][at]))
-            denominator = _count_cell(record["denominator"], bool(hidden["denominator"][at]))
+                value = format_number(record["value"], decimals, lang)
+            numerator = _count_cell(record["numerator"], bool(hidden["numerator"][at]), lang)
+            denominator = _count_cell(record["denominator"], bool(hidden["denominator"][at]), lang)
             flags = str(record["flags"]).replace(",", ", ")
             unit = str(record.get("unit_code", ""))
             division = str(record["division_version"])
@@ -188,7 +196,8 @@ def report_html(report: Report, *, max_rows: int = 200) -> str:
             f"<code>{escape(suppressed_symbol)}</code></p>"
         )
     more = (
-        f"<p>… {len(items) - max_rows:,} more rows; see <code>report.table</code>.</p>"
+        f"<p>… {numbers.counted(len(items) - max_rows, 'more row', plural_form='more rows')}; "
+        "see <code>report.table</code>.</p>"
         if len(items) > max_rows
         else ""
     )
@@ -211,7 +220,8 @@ def report_html(report: Report, *, max_rows: int = 200) -> str:
         "<div class='chitieu-report'>"
         f"<strong>{escape(title)}</strong>{banner}"
         f"<p>Kỳ / Period: {escape(report.period)} · Cấp / Level: {escape(report.level)} · "
-        f"Đơn vị / Units: {n_units:,} · Dòng / Rows: {len(report.table):,} · "
+        f"Đơn vị / Units: {format_number(n_units, 0, lang)} · "
+        f"Dòng / Rows: {format_number(len(report.table), 0, lang)} · "
         f"chitieu {escape(report.chitieu_version)} · input "
         f"<code>{escape(report.input_hash[:12])}</code></p>"
         f"<p>Giá trị hiển thị / Values shown: {escape(scope)}</p>"
@@ -230,8 +240,10 @@ def _plan_section(report: Report) -> str:
     return attainment_html(table)
 
 
-def to_html(report: Report, path: str | Path | None = None) -> str | Path:
+def to_html(report: Report, path: str | Path | None = None, *, lang: str = "vi") -> str | Path:
     """Write the HTML summary to *path* (UTF-8), or return it when *path* is None.
+
+    *lang* is how numbers are written (:func:`report_html`).
 
     Raises
     ------
@@ -239,7 +251,7 @@ def to_html(report: Report, path: str | Path | None = None) -> str | Path:
         When the file cannot be written.
     """
     target = None if path is None else writable_path(path)
-    text = report_html(report)
+    text = report_html(report, lang=lang)
     if target is None:
         return text
     page = (
