@@ -1480,7 +1480,7 @@ def place_in_unit(
         units.loc[district & same, "unit_code"] = district_code
         units.loc[commune, "district_code"] = district_code
     frames: dict[str, pd.DataFrame] = {"units": units}
-    for table in ("children", "injuries", "abuse_cases", "sanctions"):
+    for table in ("children", "injuries", "abuse_cases", "sanctions", "activities"):
         frame = sub[table].copy()
         frame["commune_code"] = frame["commune_code"].replace(old_code, unit_code)
         frames[table] = frame

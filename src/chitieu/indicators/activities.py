@@ -637,6 +637,8 @@ def child_labour_supported_percent(
     period_convention="events",
     requires=("children", "circumstances"),
     name_vi="Số trẻ em nhiễm HIV mới phát hiện trong kỳ",
+    unit_vi="trẻ em",
+    unit_en="children",
     name_en="Children newly identified as living with HIV in the period",
     numerator_vi="Số trẻ em có lần đầu thuộc nhóm trẻ em nhiễm HIV/AIDS (HCDB_DD) trong kỳ",
     numerator_en="Children whose first spell of group HCDB_DD (living with HIV/AIDS) begins in "
