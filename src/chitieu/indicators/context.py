@@ -125,7 +125,7 @@ class Context:
         cu = self.commune_units
         labels.update(commune_labels(cu["unit_code"], cu["division_version"]).tolist())
         if not labels:
-            for table in ("children", "injuries", "abuse_cases", "sanctions"):
+            for table in ("children", "injuries", "abuse_cases", "sanctions", "activities"):
                 frame = self.data[table]
                 if len(frame):
                     labels.update(

@@ -274,6 +274,7 @@ EVENT_DATE_COLUMNS: dict[str, str | None] = {
     "circumstances": None,
     "supports": "support_date",
     "consultations": "consultation_date",
+    "services": "service_date",
     "injuries": "injury_date",
 }
 
