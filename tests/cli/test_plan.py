@@ -184,3 +184,25 @@ def test_report_with_a_plan_for_publication_keeps_only_the_results(
         assert record["numerator"] is None and record["denominator"] is None
         assert record["value"] is None and record["gap"] is None
     assert any(r["status"] != "no data" for r in attainment)
+
+
+@pytest.mark.parametrize("margin", [-10.0, 10.0])
+def test_report_compares_a_target_per_100000_in_its_own_unit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, margin: float
+) -> None:
+    from chitieu import compute, read_submission
+
+    rate = compute("injury_rate", read_submission(EXAMPLE), period="2024")["value"].item()
+    threshold = round(rate * 100 + margin)  # the same rate per 100,000, moved by the margin
+    path = write_plan(
+        tmp_path / "p.yaml",
+        [{"indicator": "injury_rate", "comparison": "<", "threshold": threshold,
+          "unit": "per_100000", "wording_vi": "dưới ... /100.000 trẻ em"}],
+    )  # fmt: skip
+    code, out, err = run(
+        capsys, "report", str(EXAMPLE), "-p", "2024", "--plan", str(path), "--lang", "en"
+    )
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if x.startswith("Child injury rate "))
+    assert f"< {threshold:,} per 100,000" in line
+    assert line.rstrip().endswith("not met" if margin < 0 else " met")

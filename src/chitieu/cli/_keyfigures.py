@@ -79,9 +79,11 @@ def _value_text(value: float, kind: str, unit: str, lang: Lang) -> str:
     return f"{number} {unit}" if unit else number
 
 
-def _target_text(op: str, target: float, lang: Lang) -> str:
+def _target_text(op: str, target: float, lang: Lang, unit: str = "") -> str:
     decimals = 0 if float(target).is_integer() else 2
-    return f"{op} {format_number(float(target), decimals, lang)}"
+    # a target per 100,000 is compared in its own unit (chitieu.plans), so it says so
+    per = say(" per 100,000", lang, vi="/100.000") if unit == "per_100000" else ""
+    return f"{op} {format_number(float(target), decimals, lang)}{per}"
 
 
 def _figures(rep: Any, plan: Any) -> dict[str, list[dict[str, Any]]]:
@@ -159,7 +161,10 @@ def key_figures(
                 target_cells = ("", "")
             else:
                 status = str(target["status_vi" if vi else "status"])
-                target_cells = (_target_text(str(target["op"]), target["target"], lang), status)
+                shown = _target_text(
+                    str(target["op"]), target["target"], lang, str(target.get("unit") or "")
+                )
+                target_cells = (shown, status)
                 note = str(target.get("note_vi" if vi else "note") or "")
                 reason = str(target.get("reason_vi" if vi else "reason") or "")
                 if reason and reason in scope_notes:  # said once, above the others
