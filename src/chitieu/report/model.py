@@ -384,6 +384,70 @@ class Report:
 
         return to_dhis2(self, path, mapping=mapping, format=format, on_unmapped=on_unmapped)  # type: ignore[arg-type]
 
+    def to_sdmx_csv(self, path: str | Path) -> Path:
+        """Write SDMX-CSV 2.0; see :func:`chitieu.export.sdmx.to_sdmx_csv`."""
+        from chitieu.export.sdmx import to_sdmx_csv
+
+        return to_sdmx_csv(self, path)
+
+    def to_file(
+        self,
+        path: str | Path,
+        *,
+        format: str | None = None,
+        lang: str = "vi",
+        mapping: Any = None,
+        on_unmapped: str = "refuse",
+    ) -> Path:
+        """Write the report in the format its suffix names, or in *format*.
+
+        Suffixes: ``.xlsx`` (Excel), ``.csv``, ``.parquet``, ``.json``,
+        ``.html``. *format* (one of :data:`REPORT_FORMATS`) is needed for the
+        formats other systems import: ``dhis2-json``, ``dhis2-csv``, ``adx``
+        (with *mapping*, see :func:`chitieu.export.dhis2.to_dhis2`) and
+        ``sdmx-csv``.
+
+        Raises
+        ------
+        ValueError
+            For a suffix or format chitieu does not write, or DHIS2 without a mapping.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from chitieu.indicators.examples import tiny_submission
+        >>> from chitieu.report import report
+        >>> rep = report(tiny_submission(), period="2024", indicators=["child_population"])
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> rep.to_file(folder / "r.parquet").suffix, rep.to_file(folder / "s.csv", format="sdmx-csv").name
+        ('.parquet', 's.csv')
+        """
+        target = Path(path)
+        chosen = format or _SUFFIX_FORMATS.get(target.suffix.lower())
+        if chosen is None or chosen not in REPORT_FORMATS:
+            raise ValueError(
+                f"cannot tell the format of {str(target)!r}: give a suffix "
+                f"({', '.join(_SUFFIX_FORMATS)}) or format= one of {', '.join(REPORT_FORMATS)}"
+            )
+        if chosen in ("dhis2-json", "dhis2-csv", "adx"):
+            if mapping is None:
+                raise ValueError(f"format {chosen!r} needs mapping= (a DHIS2 mapping file)")
+            kind = {"dhis2-json": "json", "dhis2-csv": "csv", "adx": "adx"}[chosen]
+            return self.to_dhis2(target, mapping=mapping, format=kind, on_unmapped=on_unmapped)
+        if chosen == "sdmx-csv":
+            return self.to_sdmx_csv(target)
+        if chosen == "excel":
+            return self.to_excel(target, lang=lang)
+        if chosen == "html":
+            from chitieu.export.html import to_html
+
+            written = to_html(self, target, lang=lang)
+            return written if isinstance(written, Path) else target
+        if chosen == "json":
+            out = self.to_json(target)
+            return out if isinstance(out, Path) else target
+        return self.to_csv(target) if chosen == "csv" else self.to_parquet(target)
+
     def metadata(self) -> dict[str, Any]:
         """What the report is: period, level, units, versions, hash, time, flags.
 
@@ -450,6 +514,29 @@ class Report:
         totals = self.table.loc[(self.table["breakdown"] == TOTAL).to_numpy(dtype=bool)]
         small = replace(self, table=totals.reset_index(drop=True))
         return small.rollup("national").totals()
+
+
+#: The formats :meth:`Report.to_file` writes.
+REPORT_FORMATS: tuple[str, ...] = (
+    "excel",
+    "csv",
+    "parquet",
+    "json",
+    "html",
+    "dhis2-json",
+    "dhis2-csv",
+    "adx",
+    "sdmx-csv",
+)
+_SUFFIX_FORMATS: dict[str, str] = {
+    ".xlsx": "excel",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def _plain(record: Mapping[Any, Any]) -> dict[str, Any]:
