@@ -206,3 +206,19 @@ def test_report_compares_a_target_per_100000_in_its_own_unit(
     line = next(x for x in out.splitlines() if x.startswith("Child injury rate "))
     assert f"< {threshold:,} per 100,000" in line
     assert line.rstrip().endswith("not met" if margin < 0 else " met")
+
+
+@pytest.mark.slow
+def test_the_demo_workbook_has_the_example_plans_sheet(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("xlsxwriter")
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path), "--children", "1500",
+                       "--communes", "1", "--lang", "en")  # fmt: skip
+    assert code == 0
+    assert "plan target" in out
+    book = openpyxl.load_workbook(tmp_path / "bao-cao-2024.xlsx", read_only=True)
+    rows = [r for r in book["Plan"].values if isinstance(r[0], int)]
+    assert len(rows) == 18
+    assert all(str(r[13]).split(" ", 1)[1] in ("met", "not met", "no data") for r in rows)
