@@ -743,7 +743,9 @@ def _recode_units(
             else:
                 out[column] = values.astype(pd.api.types.pandas_dtype(spec.dtype))
         else:
-            out[column] = pd.Series(pd.NA, index=built.index).astype(pd.api.types.pandas_dtype(spec.dtype))
+            out[column] = pd.Series(pd.NA, index=built.index).astype(
+                pd.api.types.pandas_dtype(spec.dtype)
+            )
     recoded = pd.DataFrame(out)
     kept = kept.loc[:, [c for c in specs if c in kept.columns]]
     if len(kept):
@@ -851,16 +853,15 @@ def recode_report(
     both = pd.concat([stay, moved], ignore_index=True)
     for dim in dims:
         both[dim] = both[dim].astype("str")
+    both["_estimated"] = both["_estimated"].astype(np.float64)
     summed = (
-        both.groupby(keys, sort=False, dropna=False)
-        .agg(
-            numerator=("numerator", lambda s: s.sum(min_count=1)),
-            denominator=("denominator", lambda s: s.sum(min_count=1)),
-            units_missing=("units_missing", lambda s: s.sum(min_count=1)),
-            _estimated=("_estimated", "any"),
-        )
+        both.groupby(keys, sort=False, dropna=False)[
+            ["numerator", "denominator", "units_missing", "_estimated"]
+        ]
+        .sum(min_count=1)
         .reset_index()
     )
+    summed["_estimated"] = summed["_estimated"].fillna(0).to_numpy() > 0
     metas = report._metas()
     summed["_rank"] = _breakdown_rank(summed, metas)
     order = _order(summed, list(report.indicators["id"]), [p.label for p in report.periods])
@@ -928,5 +929,7 @@ def _units_frame(report: Any) -> pd.DataFrame:
     )
     for column, spec in column_specs("units").items():
         if column not in frame:
-            frame[column] = pd.Series(pd.NA, index=frame.index).astype(pd.api.types.pandas_dtype(spec.dtype))
+            frame[column] = pd.Series(pd.NA, index=frame.index).astype(
+                pd.api.types.pandas_dtype(spec.dtype)
+            )
     return frame

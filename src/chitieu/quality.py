@@ -394,16 +394,25 @@ def _outliers(
             ratio, every["numerator"] / every["denominator"], every["numerator"]
         )
     key = ["indicator_id", "unit_code", "division_version"]
-    grouped = {k: g for k, g in every.groupby(key, sort=False)}
+    grouped: dict[Any, tuple[np.ndarray, np.ndarray, np.ndarray]] = {
+        k: (
+            g["days"].to_numpy(dtype=np.float64),
+            g["start"].to_numpy(dtype=object),
+            g["figure"].to_numpy(dtype=np.float64),
+        )
+        for k, g in every.groupby(key, sort=False)
+        if len(g) > min_periods
+    }
     out: list[dict[str, Any]] = []
     metas = rep._metas()
     for row in _rows(current):
         past = grouped.get((row.indicator_id, row.unit_code, row.division_version))
         if past is None:
             continue
-        same_length = (past["days"] - row.days).abs() <= 0.1 * row.days
-        earlier = past.loc[(same_length & (past["start"] < row.start)).to_numpy(dtype=bool)]
-        figures = earlier["figure"].to_numpy(dtype=np.float64)
+        days, starts, past_figures = past
+        same_length = np.abs(days - float(row.days)) <= 0.1 * float(row.days)
+        before = np.fromiter((s < row.start for s in starts), dtype=bool, count=len(starts))
+        figures = past_figures[same_length & before]
         figures = figures[np.isfinite(figures)]
         if len(figures) < min_periods:
             continue
