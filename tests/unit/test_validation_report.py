@@ -154,7 +154,7 @@ def test_summary_lists_codes_and_counts_in_both_languages() -> None:
     sub = _set(base(), "children", 1, sex="Q")
     report = validate(sub, today=TODAY)
     en, vi = report.summary(), report.summary(lang="vi")
-    assert "unknown-code" in en and "children.sex" in en and "1 errors" in en
+    assert "unknown-code" in en and "children.sex" in en and "has 1 error." in en
     assert "Dữ liệu có 1 lỗi" in vi and ERRORS["unknown-code"].title_vi in vi
 
 

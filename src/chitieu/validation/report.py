@@ -414,20 +414,24 @@ class ValidationReport:
         return self._error_rows[table].copy()
 
     def summary(self, lang: Literal["en", "vi"] = "en") -> str:
-        """A short readable summary in English or Vietnamese."""
+        """A short readable summary in English or Vietnamese (numbers as *lang* writes them)."""
+        from chitieu.numbers import counted, format_number
+
         vi = lang == "vi"
         lines = []
         if self.valid:
             lines.append("Dữ liệu hợp lệ." if vi else "The submission is valid.")
         else:
             lines.append(
-                f"Dữ liệu có {self.n_errors:,} lỗi."
+                f"Dữ liệu có {counted(self.n_errors, 'lỗi', lang='vi')}."
                 if vi
-                else f"The submission has {self.n_errors:,} errors."
+                else f"The submission has {counted(self.n_errors, 'error')}."
             )
         if self.n_warnings:
             lines.append(
-                f"{self.n_warnings:,} cảnh báo." if vi else f"{self.n_warnings:,} warnings."
+                f"{counted(self.n_warnings, 'cảnh báo', lang='vi')}."
+                if vi
+                else f"{counted(self.n_warnings, 'warning')}."
             )
         lines.append("")
         head = (
@@ -438,9 +442,11 @@ class ValidationReport:
         lines.append(f"{head[0]:<15}{head[1]:>12}{head[2]:>12}{head[3]:>12}")
         for table, r in self.tables.iterrows():
             if r["rows_read"] or table in ("children", "units"):
-                lines.append(
-                    f"{table!s:<15}{r['rows_read']:>12,}{r['rows_valid']:>12,}{r['rows_with_errors']:>12,}"
+                read, ok, bad = (
+                    format_number(r[k], lang)
+                    for k in ("rows_read", "rows_valid", "rows_with_errors")
                 )
+                lines.append(f"{table!s:<15}{read:>12}{ok:>12}{bad:>12}")
         if not self.counts.empty:
             lines.append("")
             lines.append("Vấn đề theo mã:" if vi else "Problems by code:")
@@ -448,7 +454,8 @@ class ValidationReport:
                 title = ERRORS[c["code"]].title_vi if vi else ERRORS[c["code"]].title_en
                 where = f"{c['table']}.{c['column']}" if c["column"] else c["table"]
                 lines.append(
-                    f"  {c['severity']:<8}{c['code']:<26}{where:<32}{c['count']:>10,}  {title}"
+                    f"  {c['severity']:<8}{c['code']:<26}{where:<32}"
+                    f"{format_number(c['count'], lang):>10}  {title}"
                 )
         if self.masked:
             lines.append("")
