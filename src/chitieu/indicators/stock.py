@@ -44,6 +44,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chitieu._fast import encode_ids
 from chitieu.codelists import codes
 from chitieu.indicators.kernel import UNKNOWN, Axis, Rows, encode, unique_pairs
 from chitieu.periods import age_in_years
@@ -257,7 +258,8 @@ def commune_index(code: pd.Series, version: pd.Series, categories: Sequence[str]
             own = unknown_label(versions[i])
             if own in cats:
                 found[i] = cats.index(own)
-    return found[inverse]
+    out: np.ndarray = found[inverse]
+    return out
 
 
 def commune_label_set(code: pd.Series, version: pd.Series) -> set[str]:
@@ -396,9 +398,26 @@ class Register:
         #: Each row's child: the position of the child's first row (``None``: ids are unique).
         self.child: np.ndarray | None = None
         self._spells: _Spells | None = None
-        if not ids.is_unique:
-            codes_, _ = pd.factorize(ids)
-            codes_ = np.asarray(codes_, dtype=np.int64)
+        # the register's ids and those of every event table, packed into integers once
+        self._event_tables = [
+            name
+            for name, frame in self._data.tables()
+            if name != "children" and "child_id" in frame and len(frame)
+        ]
+        reg_codes, event_codes, n_known, self._na_code = encode_ids(
+            ids, [self._data[t]["child_id"] for t in self._event_tables]
+        )
+        self._n_known = n_known
+        self._event_codes = dict(zip(self._event_tables, event_codes, strict=True))
+        running = np.maximum.accumulate(reg_codes) if self.n else reg_codes
+        #: Register position of each id's first row, by code.
+        self._first_row = (
+            np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
+            if self.n
+            else (np.zeros(0, dtype=np.int64))
+        )
+        if n_known < self.n:  # an id listed twice (a child who moved), or missing ids
+            codes_ = np.where(ids.isna().to_numpy(), -1, reg_codes).astype(np.int64)
             first_of_code = np.full(codes_.max(initial=-1) + 2, -1, dtype=np.int64)
             positions = np.arange(self.n, dtype=np.int64)
             # first row of each id: assign in reverse so that the first position wins
@@ -492,6 +511,10 @@ class Register:
                 direct = pc.index_in(arr.take(pa.array(rest)), value_set=self.ids)
                 d = direct.to_numpy(zero_copy_only=False).astype(np.float64)
                 out[rest] = np.where(np.isnan(d), -1, d).astype(np.int64)
+        return self._at_dates(out, dates)
+
+    def _at_dates(self, out: np.ndarray, dates: pd.Series | np.ndarray | None = None) -> np.ndarray:
+        """First rows *out* moved to the row whose spell covers each date (children who moved)."""
         if dates is not None and self._spells is not None and self.child is not None:
             when = np.asarray(pd.to_datetime(pd.Series(dates, copy=False)), dtype="datetime64[D]")
             moved = np.flatnonzero(out >= 0)
@@ -517,7 +540,14 @@ class Register:
                 dates = np.full(len(frame), np.datetime64(self._ref, "D"))
             else:
                 dates = frame[column]
-            self._positions[table] = self.lookup(frame["child_id"], dates)
+            codes_ = self._event_codes.get(table)
+            if codes_ is None or len(codes_) != len(frame):
+                self._positions[table] = self.lookup(frame["child_id"], dates)
+            else:  # the codes computed with the register's: no lookup of text
+                on_register = (codes_ < self._n_known) & (codes_ != self._na_code)
+                out = np.full(len(frame), -1, dtype=np.int64)
+                out[on_register] = self._first_row[codes_[on_register]]
+                self._positions[table] = self._at_dates(out, dates)
         return self._positions[table]
 
     def stock(self, age_bands: Sequence[int] | None = None) -> Rows:

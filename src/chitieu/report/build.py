@@ -287,7 +287,7 @@ def report(
             | {"multi_response": pd.Series([], dtype=bool)}
             | {c: pd.Series([], dtype=np.float64) for c in ("numerator", "denominator")}
         )
-    versions = sorted(set(frame["division_version"].astype(str)) - {UNKNOWN_UNIT})
+    versions = sorted(set(frame["division_version"].astype(str).unique()) - {UNKNOWN_UNIT})
     table = _finish_table(frame, "commune", dims, metas, small_count, mixed=False)
     catalogue = list_indicators().set_index("id")
     meta_frame = catalogue.loc[computed].reset_index()
