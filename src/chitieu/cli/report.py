@@ -30,6 +30,7 @@ from chitieu.cli._common import (
     progress,
     say,
 )
+from chitieu.report.model import REPORT_FORMATS
 from chitieu.units import LEVELS
 
 __all__ = [
@@ -79,6 +80,27 @@ def register(
         type=Path,
         metavar="FILE",
         help="write the report to FILE: .xlsx (Excel workbook), .csv, .parquet or .json",
+    )
+    parser.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default=None,
+        help="the format of --out when its suffix does not say it: dhis2-json, dhis2-csv or "
+        "adx (DHIS2 data value sets, with --mapping), sdmx-csv (SDMX-CSV 2.0), or excel, csv, "
+        "parquet, json, html",
+    )
+    parser.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help="with --format dhis2-json, dhis2-csv or adx: the DHIS2 mapping (YAML or JSON; "
+        "'chitieu dhis2 template' writes one)",
+    )
+    parser.add_argument(
+        "--skip-unmapped",
+        action="store_true",
+        help="with a DHIS2 format: leave out the figures the mapping does not give (and say "
+        "which) instead of stopping",
     )
     parser.add_argument(
         "--indicators",
@@ -141,11 +163,34 @@ def parse_indicator_ids(values: list[str] | None) -> list[str] | None:
     return ids
 
 
-def check_out(path: Path | None) -> None:
+_DHIS2_FORMATS = ("dhis2-json", "dhis2-csv", "adx")
+
+
+def check_format(args: argparse.Namespace) -> None:
+    """Refuse ``--format``, ``--mapping`` and ``--skip-unmapped`` where they do not apply."""
+    fmt = getattr(args, "format", None)
+    mapping = getattr(args, "mapping", None)
+    if fmt is not None and args.out is None:
+        raise CliUsageError(f"--format {fmt} needs --out FILE")
+    if fmt in _DHIS2_FORMATS and mapping is None:
+        raise CliUsageError(
+            f"--format {fmt} needs --mapping FILE (write one with 'chitieu dhis2 template')"
+        )
+    if mapping is not None and fmt not in _DHIS2_FORMATS:
+        raise CliUsageError("--mapping is for --format dhis2-json, dhis2-csv or adx")
+    if getattr(args, "skip_unmapped", False) and fmt not in _DHIS2_FORMATS:
+        raise CliUsageError("--skip-unmapped is for --format dhis2-json, dhis2-csv or adx")
+
+
+def check_out(path: Path | None, fmt: str | None = None) -> None:
     """Refuse an output suffix chitieu cannot write, and Excel without its libraries."""
     if path is None:
         return
     suffix = path.suffix.lower()
+    if fmt is not None and fmt != "excel":
+        return
+    if fmt == "excel":
+        suffix = ".xlsx"
     if suffix not in OUTPUT_SUFFIXES:
         raise CliUsageError(
             f"--out {path}: cannot tell the format from {suffix or 'no suffix'!r}; "
@@ -187,19 +232,42 @@ def dropped_note(dropped: dict[str, int], lang: Lang) -> str:
     )
 
 
-def write_report(rep: Any, out: Path, lang: Lang) -> Path:
-    """Write *rep* to *out* in the format its suffix names."""
-    suffix = out.suffix.lower()
+def write_report(
+    rep: Any,
+    out: Path,
+    lang: Lang,
+    *,
+    fmt: str | None = None,
+    mapping: Path | None = None,
+    skip_unmapped: bool = False,
+) -> Path:
+    """Write *rep* to *out* in *fmt*, or the format its suffix names (:meth:`Report.to_file`).
+
+    With ``skip_unmapped``, what the DHIS2 mapping does not give is left out
+    and said on standard error.
+    """
+    import warnings
+
+    from chitieu.errors import ChitieuWarning
+
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".xlsx":
-        rep.to_excel(out, lang=lang)
-    elif suffix == ".csv":
-        rep.to_csv(out)
-    elif suffix == ".parquet":
-        rep.to_parquet(out)
-    else:
-        rep.to_json(out)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ChitieuWarning)
+        rep.to_file(
+            out,
+            format=fmt,
+            lang=lang,
+            mapping=mapping,
+            on_unmapped="skip" if skip_unmapped else "refuse",
+        )
+    for warning in caught:
+        if issubclass(warning.category, ChitieuWarning):
+            message(f"chitieu: {warning.message}")
+        else:  # pragma: no cover - passed on as they came
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     return out
 
 
@@ -256,7 +324,8 @@ def run(args: argparse.Namespace) -> int:
     if args.plan is not None:
         plan = load_plan(args.plan)
         check_period(plan, period)
-    check_out(args.out)
+    check_format(args)
+    check_out(args.out, getattr(args, "format", None))
     if args.publish and args.out is None:
         raise CliUsageError("--publish needs --out (the printed key figures are not suppressed)")
     if args.k is not None and not args.publish:
@@ -317,7 +386,14 @@ def run(args: argparse.Namespace) -> int:
             rep = rep.suppress(k)
             message(f"chitieu: {rep.notes[-1]}")
         steps.step(say("writing", lang, vi="đang ghi"))
-        write_report(rep, args.out, lang)
+        write_report(
+            rep,
+            args.out,
+            lang,
+            fmt=getattr(args, "format", None),
+            mapping=getattr(args, "mapping", None),
+            skip_unmapped=getattr(args, "skip_unmapped", False),
+        )
         message(say(f"wrote {args.out}", lang, vi=f"đã ghi {args.out}"))
         steps.step()
     return int(ExitCode.OK)
