@@ -80,10 +80,30 @@ def _value_text(value: float, kind: str, unit: str, lang: Lang) -> str:
 
 
 def _target_text(op: str, target: float, lang: Lang, unit: str = "") -> str:
+    """A target as the table shows it: ``>= 96``; a comparison with the previous period in words.
+
+    >>> _target_text(">=", 96.0, "vi"), _target_text("<", 2.5, "vi")
+    ('>= 96', '< 2,50')
+    >>> _target_text("decrease", 3.0, "vi"), _target_text("decrease", 3.0, "en")
+    ('giảm (kỳ trước 3)', 'lower (previous 3)')
+    """
     decimals = 0 if float(target).is_integer() else 2
     # a target per 100,000 is compared in its own unit (chitieu.plans), so it says so
     per = say(" per 100,000", lang, vi="/100.000") if unit == "per_100000" else ""
-    return f"{op} {format_number(float(target), decimals, lang)}{per}"
+    number = format_number(float(target), decimals, lang)
+    if op in _TREND_WORDS:  # the target is the previous period's figure
+        vi_word, en_word = _TREND_WORDS[op]
+        return say(
+            f"{en_word} (previous {number}{per})", lang, vi=f"{vi_word} (kỳ trước {number}{per})"
+        )
+    return f"{op} {number}{per}"
+
+
+#: Comparisons with the previous period, in a few words (Vietnamese, English).
+_TREND_WORDS: dict[str, tuple[str, str]] = {
+    "decrease": ("giảm", "lower"),
+    "no_increase": ("không tăng", "not higher"),
+}
 
 
 def _figures(rep: Any, plan: Any) -> dict[str, list[dict[str, Any]]]:
