@@ -625,7 +625,12 @@ def child_events(
     reg = ctx.register
     in_period = ctx.period.contains(frame[date_column])
     rows = frame.loc[in_period]
-    pos = reg.lookup(rows["child_id"], rows[date_column])
+    # an event table of the submission itself: its positions were found with the register's
+    table = next((t for t in reg._event_tables if ctx.data[t] is frame), None)
+    if table is not None and EVENT_DATE_COLUMNS.get(table) == date_column:
+        pos = reg.table_positions(table)[np.asarray(in_period, dtype=bool)]
+    else:
+        pos = reg.lookup(rows["child_id"], rows[date_column])
     if "registered_here" in rows:
         not_here = rows["registered_here"].eq(False).fillna(False).to_numpy(dtype=bool)
         pos = np.where(not_here, -1, pos)
