@@ -706,46 +706,40 @@ def _report_missing(missing: Mapping[str, set[str]], on_unmapped: OnUnmapped) ->
 
 
 # -- writing ------------------------------------------------------------------------
+_JSON_FIELDS = (
+    "dataElement",
+    "period",
+    "orgUnit",
+    "categoryOptionCombo",
+    "attributeOptionCombo",
+    "value",
+    "comment",
+)
+
+
 def _json_text(values: pd.DataFrame, mapping: Dhis2Mapping) -> str:
-    records = values.loc[
-        :,
-        [
-            "dataElement",
-            "period",
-            "orgUnit",
-            "categoryOptionCombo",
-            "attributeOptionCombo",
-            "value",
-            "comment",
-        ],
-    ].to_dict("records")
-    document: dict[str, Any] = {}
+    """The data value set: one data value per line, so that a diff of two exports reads well."""
+    head = "{"
     if mapping.data_set is not None:
-        document["dataSet"] = mapping.data_set
-    document["dataValues"] = records
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        head += f'"dataSet": {json.dumps(mapping.data_set, ensure_ascii=False)}, '
+    columns = [values[name].tolist() for name in _JSON_FIELDS]
+    lines = [
+        json.dumps(dict(zip(_JSON_FIELDS, row, strict=True)), ensure_ascii=False)
+        for row in zip(*columns, strict=True)
+    ]
+    body = ",\n  ".join(lines)
+    return f'{head}"dataValues": [\n  {body}\n]}}\n' if lines else f'{head}"dataValues": []}}\n'
 
 
 def _csv_text(values: pd.DataFrame) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for row in values.itertuples(index=False):
-        writer.writerow(
-            [
-                row.dataElement,
-                row.period,
-                row.orgUnit,
-                row.categoryOptionCombo,
-                row.attributeOptionCombo,
-                row.value,
-                "",
-                "",
-                row.comment,
-                "",
-                "",
-            ]
-        )
+    empty = [""] * len(values)
+    columns = [values[name].tolist() for name in _JSON_FIELDS[:6]]
+    writer.writerows(
+        zip(*columns, empty, empty, values["comment"].tolist(), empty, empty, strict=True)
+    )
     return buffer.getvalue()
 
 

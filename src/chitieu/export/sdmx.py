@@ -42,6 +42,7 @@ Examples
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -312,7 +313,10 @@ def to_sdmx_csv(report: Report, path: str | Path) -> Path:
     target = writable_path(path)
     frame = sdmx_frame(report)
     try:
-        frame.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+        with target.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(frame.columns)
+            writer.writerows(zip(*(frame[c].tolist() for c in frame.columns), strict=True))
     except OSError as error:
         raise write_error(target, error) from error
     return target
