@@ -179,17 +179,19 @@ def run_check(args: argparse.Namespace) -> int:
             else ("#", "section", "indicator", "comparison", "wording")
         )
         lines.append(format_table(_rows(targets, lang), headers, align="rlll" + "l"))
+        from chitieu.numbers import counted
+
         n = len(targets)
         if problems:
             lines.append(
                 say(
-                    f"{n} targets, {len(problems)} problems",
+                    f"{counted(n, 'target')}, {counted(len(problems), 'problem')}",
                     lang,
                     vi=f"{n} chỉ tiêu, {len(problems)} lỗi",
                 )
             )
         else:
-            lines.append(say(f"{n} targets, valid", lang, vi=f"{n} chỉ tiêu, hợp lệ"))
+            lines.append(say(f"{counted(n, 'target')}, valid", lang, vi=f"{n} chỉ tiêu, hợp lệ"))
         emit("\n".join(lines))
     for p in problems:
         message(f"chitieu: error [{p.code}]: {mask_text(p.text(lang))}")

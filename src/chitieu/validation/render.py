@@ -282,7 +282,7 @@ def _more_text(group: dict[str, Any], lang: Lang) -> str:
         f"{hidden:,} more {group['code']} problems in {where} ({group['count']:,} in all; "
         f"raise --max-examples to list them)",
         lang,
-        vi=f"còn {hidden:,} vấn đề {group['code']} khác ở {where} (tổng {group['count']:,}; "
+        vi=f"còn {_vi(hidden)} vấn đề {group['code']} khác ở {where} (tổng {_vi(group['count'])}; "
         f"tăng --max-examples để xem hết)",
     )
 
@@ -290,6 +290,13 @@ def _more_text(group: dict[str, Any], lang: Lang) -> str:
 def _count(n: int, word: str) -> str:
     """``1 error``, ``2 errors``."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _vi(n: int) -> str:
+    """*n* as Vietnamese writes it: ``4.500`` (:func:`chitieu.numbers.format_number`)."""
+    from chitieu.numbers import format_number
+
+    return format_number(n, "vi")
 
 
 def _cell(text: str) -> str:
@@ -470,7 +477,7 @@ def render_github(checked: Sequence[Checked], lang: Lang) -> str:
             say(
                 f"{path}: {_count(r.n_errors, 'error')}, {_count(r.n_warnings, 'warning')}",
                 lang,
-                vi=f"{path}: {r.n_errors:,} lỗi, {r.n_warnings:,} cảnh báo",
+                vi=f"{path}: {_vi(r.n_errors)} lỗi, {_vi(r.n_warnings)} cảnh báo",
             )
         )
     note = _masked_note(checked, lang)
@@ -619,9 +626,9 @@ def render_markdown(checked: Sequence[Checked], lang: Lang) -> str:
         state = (
             say("valid", lang, vi="hợp lệ")
             if r.valid
-            else say(f"{_count(r.n_errors, 'error')}", lang, vi=f"{r.n_errors:,} lỗi")
+            else say(f"{_count(r.n_errors, 'error')}", lang, vi=f"{_vi(r.n_errors)} lỗi")
         )
-        warnings = say(_count(r.n_warnings, "warning"), lang, vi=f"{r.n_warnings:,} cảnh báo")
+        warnings = say(_count(r.n_warnings, "warning"), lang, vi=f"{_vi(r.n_warnings)} cảnh báo")
         lines = [f"### {_md(item.path)}: {state}, {warnings}", ""]
         head = (
             ("bảng", "dòng đọc", "hợp lệ", "có lỗi")
