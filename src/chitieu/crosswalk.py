@@ -515,8 +515,21 @@ def _from_yaml(raw: bytes, source: Path) -> pd.DataFrame:
 
 
 # -- recoding ---------------------------------------------------------------------------
-#: Tables whose rows carry a commune code and a division version.
-RECORD_TABLES = ("children", "injuries", "abuse_cases", "sanctions")
+def record_tables() -> tuple[str, ...]:
+    """Tables whose rows carry a commune code and a division version (from the schemas).
+
+    >>> "children" in record_tables() and "units" not in record_tables()
+    True
+    """
+    from chitieu.schemas import TABLES, column_specs
+
+    return tuple(
+        name
+        for name in TABLES
+        if name != "units" and {"commune_code", "division_version"} <= set(column_specs(name))
+    )
+
+
 #: Unit facts that add up when communes merge.
 _ADDITIVE_FACTS = (
     "villages",
@@ -580,8 +593,8 @@ def recode_submission(
 ) -> Any:
     """A submission recoded from the 2008 division to the 2025 one, record by record.
 
-    Each record of the 2008 division (children, injuries, abuse cases,
-    sanctions) gets the code of its new commune and the version ``2025``;
+    Each record of the 2008 division (every table with a commune code:
+    children, injuries, abuse cases, sanctions, ...) gets the code of its new commune and the version ``2025``;
     records already in 2025 are kept as they are; a record without a commune
     stays without one (version ``2025``). The units table's 2008 rows are
     replaced by the new communes (and their provinces): additive facts
@@ -616,7 +629,7 @@ def recode_submission(
     split = set(cw.splits())
     used: set[str] = set()
     unmapped: set[str] = set()
-    for name in RECORD_TABLES:
+    for name in record_tables():
         frame = data[name]
         if not len(frame):
             continue
@@ -644,7 +657,7 @@ def recode_submission(
             code="crosswalk-split-records",
         )
     frames: dict[str, pd.DataFrame] = {}
-    for name in RECORD_TABLES:
+    for name in record_tables():
         frame = data[name]
         if not len(frame):
             continue

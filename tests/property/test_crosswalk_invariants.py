@@ -5,9 +5,10 @@
   the same before and after recoding a report, whatever the crosswalk
   (merges, renames, splits with any shares).
 - With every share 1 (no split), recoding the report equals reporting the
-  recoded submission, for every indicator computed from the records (the
-  urban/rural breakdown left aside: merged communes of both kinds have no
-  single kind, see docs/crosswalk.md).
+  recoded submission, for every indicator computed from the records but the
+  shares over activities (the largest activity of a commune is not a sum),
+  and the urban/rural breakdown left aside (merged communes of both kinds
+  have no single kind); see docs/crosswalk.md.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ from chitieu.report import Report
 from chitieu.submission import Submission
 from chitieu.units import recode
 
+_CATALOGUE = chitieu.list_indicators()
+# Computed from the records, and additive when communes merge: shares over activities
+# take the largest activity of a commune, which a merged commune does not inherit as a sum.
 RECORD_IDS = [
     i
-    for i, source in zip(
-        chitieu.list_indicators()["id"], chitieu.list_indicators()["computable_from"], strict=True
+    for i, source, requires in zip(
+        _CATALOGUE["id"], _CATALOGUE["computable_from"], _CATALOGUE["requires"], strict=True
     )
-    if source == "records"
+    if source == "records" and "activities" not in str(requires)
 ]
 
 
