@@ -55,7 +55,8 @@ Periods
     year from 1 July; also April, Oct, Nov); a period of other dates is
     refused (``dhis2-period``). ADX carries ISO 8601 intervals:
     ``2024-01-01/P1Y``, ``2024-07-01/P3M``, ``2024-03-01/P1M``, and
-    ``2024-01-01/P45D`` for any other range.
+    ``2024-01-01/P45D`` for any other range. ADX's ``exported`` is when the
+    report was computed, so that the same report gives the same file.
 
 Examples
 --------
@@ -778,6 +779,21 @@ def _adx_text(values: pd.DataFrame, mapping: Dhis2Mapping, exported: str) -> str
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _exported(generated_at: str) -> str:
+    """When the report was computed, as ADX's ``exported`` (UTC, ``Z``); now when unknown.
+
+    >>> _exported("2026-12-01T12:52:14+00:00")
+    '2026-12-01T12:52:14Z'
+    """
+    try:
+        when = datetime.fromisoformat(generated_at)
+    except (TypeError, ValueError):
+        when = datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def to_dhis2(
     report: Report,
     path: str | Path,
@@ -822,8 +838,7 @@ def to_dhis2(
     elif format == "csv":
         text = _csv_text(values)
     else:
-        exported = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        text = _adx_text(values, m, exported)
+        text = _adx_text(values, m, _exported(report.generated_at))
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as error:
