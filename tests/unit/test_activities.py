@@ -351,11 +351,15 @@ def test_validation_of_services() -> None:
         {"child_id": "C1", "service_date": "2024-02-01", "service": "ECD"},
         {"child_id": "Z9", "service_date": "2024-02-01", "service": "ECD"},
         {"child_id": "C2", "service_date": "2024-02-01", "service": "MASSAGE"},
+        {"child_id": "C8", "service_date": "2024-02-01", "service": "ECD"},  # born in September
+        {"child_id": "C6", "service_date": "2024-06-01", "service": "ECD"},  # 16 in May
     ])  # fmt: skip
     found = _codes(sub, "services")
     assert found[("unknown-child", "child_id")] == 1
     assert found[("duplicate-key", "child_id+service_date+service")] == 1
     assert found[("unknown-code", "service")] == 1
+    assert found[("event-before-birth", "service_date")] == 1
+    assert found[("event-after-age-16", "service_date")] == 1
 
 
 def test_the_worked_example_is_valid_with_one_warning() -> None:

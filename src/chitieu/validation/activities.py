@@ -9,7 +9,9 @@ those of every table; this module adds what needs two columns or two tables:
   without its ``policy_id`` or without ``children_consulted``;
 - ``unknown-commune-code`` (error): an activity's commune is not a commune of
   the units table;
-- ``unknown-child`` (error): a service names a child who is not on the register.
+- ``unknown-child`` (error): a service names a child who is not on the register;
+- ``event-before-birth`` and ``event-after-age-16`` (errors): a service
+  dated before the child's birth, or on or after the 16th birthday.
 
 Examples
 --------
@@ -26,6 +28,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from chitieu._fast import isin, join_keys
 
@@ -86,6 +89,22 @@ def _services(run: _Run) -> None:
         return
     if ("children", "child_id") in run.missing_columns:
         return
+    from chitieu.validation.checks import _add_years, _lookup_dates
+
     child = f["child_id"]
     mask = child.notna().to_numpy() & ~np.asarray(isin(child, children["child_id"]), dtype=bool)
     run.flag("unknown-child", "services", "child_id", mask, child, detail="", detail_vi="")
+    if ("children", "birth_date") in run.missing_columns:
+        return
+    births = pd.Series(
+        run._valid_date("children", "birth_date").to_numpy(), index=children["child_id"].to_numpy()
+    )
+    births = births[~births.index.duplicated()]
+    birth = _lookup_dates(child, births)
+    day = run._valid_date("services", "service_date")
+    before = (day < birth).fillna(False).to_numpy(dtype=bool)
+    run.flag("event-before-birth", "services", "service_date", before, day, detail=birth)
+    sixteen = _add_years(birth, 16)
+    after = (day >= sixteen).fillna(False).to_numpy(dtype=bool) & ~before
+    run.flag("event-after-age-16", "services", "service_date", after, day, detail=sixteen,
+             detail_prefix="(", detail_suffix=")")  # fmt: skip
