@@ -969,7 +969,10 @@ def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
             _write_family(w, sheet, report, rows, meta, lang, reasons)
         from chitieu.export.excel_plan import write_plan_sheet
 
+        before = len(workbook.worksheets())
         write_plan_sheet(workbook, report, lang)
+        for added in workbook.worksheets()[before:]:  # the plan sheet prints like the others
+            _print_setup(added, report, lang)
         _write_metadata(w, workbook.add_worksheet(_sheet_name(_METADATA, lang)), report, lang)
         if len(report.unit_list()) > _COVER_UNITS:
             _write_unit_list(w, workbook.add_worksheet(_sheet_name(_UNIT_LIST, lang)), report, lang)
