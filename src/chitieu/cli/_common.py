@@ -103,7 +103,8 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
         "--lang",
         choices=LANGS,
         default=default_lang(),
-        help="language of messages and labels: vi (default, or $CHITIEU_LANG) or en",
+        help="language of messages and labels, and how numbers are written (4.500 or 4,500): "
+        "vi (default, or $CHITIEU_LANG) or en / ngôn ngữ của thông báo, nhãn và cách viết số",
     )
 
 
