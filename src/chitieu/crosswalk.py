@@ -920,7 +920,36 @@ def recode_report(
         units=units.reset_index(drop=True),
         hierarchies=hierarchies,
         notes=(*report.notes, *notes),
+        basis=_recoded_basis(report.basis, cw),
     )
+
+
+def _recoded_basis(basis: Mapping[str, Any], cw: Crosswalk) -> dict[str, Any]:
+    """What the report rests on, with its communes in the new division.
+
+    A new commune is without records when every old commune that went into it
+    was; the old list is kept under ``recoded``.
+    """
+    out = dict(basis)
+    communes = basis.get("communes")
+    recoded: dict[str, Any] = {
+        "from": _OLD,
+        "to": _NEW,
+        "old_communes": int(cw.table["old_commune_code"].nunique()),
+        "splits": cw.splits(),
+    }
+    if isinstance(communes, Mapping) and "without_records" in communes:
+        old_without = {str(c) for c in communes.get("without_records", [])}
+        recoded["old_without_records"] = sorted(old_without)
+        parts = cw.table.groupby("new_commune_code", sort=True)["old_commune_code"]
+        new_without = [str(new) for new, olds in parts if set(map(str, olds)) <= old_without]
+        out["communes"] = {
+            **dict(communes),
+            "in_units_table": int(cw.table["new_commune_code"].nunique()),
+            "without_records": new_without,
+        }
+    out["recoded"] = recoded
+    return out
 
 
 def _units_frame(report: Any) -> pd.DataFrame:

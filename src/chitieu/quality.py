@@ -556,7 +556,10 @@ def _completeness(
         en, vi = _message(
             "commune-without-records",
             unit=_unit("commune", code, version),
-            detail=("every table read", "mọi bảng đã đọc"),
+            detail=(
+                "its figures are zeros: check that it submitted",
+                "số liệu của xã bằng 0: cần kiểm tra xã đã báo cáo chưa",
+            ),
         )
         out.append(_completeness_row("commune-without-records", period, code, version, en, vi))
     if expected is not None:

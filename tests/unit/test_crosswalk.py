@@ -372,3 +372,28 @@ def test_estimated_flag_keeps_the_order_of_flags_through_suppression_and_export(
         back["flags"].str.contains("estimated").sum()
         == new.table["flags"].str.contains("estimated").sum()
     )
+
+
+def test_communes_without_records_are_recoded_too() -> None:
+    from chitieu.indicators.examples import make_frame
+
+    sub = tiny_submission()
+    extra = make_frame(
+        "units",
+        [{"unit_code": "00003", "division_version": "2008", "name": "Xã Ba", "level": "COMMUNE",
+          "district_code": "001", "province_code": "01"}],
+    )  # fmt: skip
+    sub = sub.replace(units=pd.concat([sub.units, extra], ignore_index=True))
+    rep = report(sub, period="2024", indicators=["child_population"])
+    assert rep.basis["communes"]["without_records"] == ["00003"]
+    cw = crosswalk_from_rows([("00001", "10001"), ("00002", "10001"), ("00003", "10002")])
+    new = recode(rep, cw)
+    assert new.basis["communes"]["without_records"] == ["10002"]
+    assert new.basis["recoded"]["old_without_records"] == ["00003"]
+    warned = new.quality().table
+    assert warned.loc[warned["code"] == "commune-without-records", "unit_code"].tolist() == [
+        "10002"
+    ]
+    merged = recode(rep, crosswalk_from_rows([("00001", "10001"), ("00002", "10001"),
+                                              ("00003", "10001")]))  # fmt: skip
+    assert merged.basis["communes"]["without_records"] == []

@@ -533,8 +533,8 @@ _Q: list[ErrorType] = [
         "warning",
         "Commune without records",
         "Xã không có bản ghi nào",
-        "{unit} is in the units table ({detail}) but has no record in any table",
-        "{unit} có trong bảng đơn vị hành chính ({detail_vi}) nhưng không có bản ghi nào",
+        "{unit} is in the units table but has no record in any table ({detail})",
+        "{unit} có trong bảng đơn vị hành chính nhưng không có bản ghi nào ({detail_vi})",
         "A commune of the units table has no child, injury, abuse case or sanction: its figures "
         "are zeros that may mean the commune did not submit.",
         level="table",
