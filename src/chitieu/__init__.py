@@ -54,7 +54,9 @@ __all__ = [
     "concat",
     "get_indicator",
     "list_indicators",
+    "read_crosswalk",
     "read_submission",
+    "recode",
     "report",
     "synth",
     "validate",
@@ -73,6 +75,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "report": ("chitieu.report", "report"),
     "Report": ("chitieu.report", "Report"),
     "Plan": ("chitieu.plans", "Plan"),
+    "read_crosswalk": ("chitieu.crosswalk", "read_crosswalk"),
+    "recode": ("chitieu.units", "recode"),
     "synth": ("chitieu.synth", None),
 }
 
@@ -80,10 +84,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from chitieu import synth
     from chitieu.compute import compute
     from chitieu.consolidate import concat
+    from chitieu.crosswalk import read_crosswalk
     from chitieu.indicators import get_indicator, list_indicators
     from chitieu.io.read import read_submission
     from chitieu.plans import Plan
     from chitieu.report import Report, report
+    from chitieu.units import recode
     from chitieu.validation import ValidationReport, validate
 
 

@@ -397,3 +397,8 @@ def test_communes_without_records_are_recoded_too() -> None:
     merged = recode(rep, crosswalk_from_rows([("00001", "10001"), ("00002", "10001"),
                                               ("00003", "10001")]))  # fmt: skip
     assert merged.basis["communes"]["without_records"] == []
+
+
+def test_recode_and_read_crosswalk_are_public() -> None:
+    assert chitieu.recode is recode and chitieu.read_crosswalk is read_crosswalk
+    assert {"recode", "read_crosswalk"} <= set(chitieu.__all__)
