@@ -116,3 +116,52 @@ def test_with_every_share_one_recoding_commutes_with_reporting(cw: Crosswalk) ->
         from_counts.loc[from_counts["breakdown"] == "total"].reset_index(drop=True),
         from_records.loc[from_records["breakdown"] == "total"].reset_index(drop=True),
     )
+
+
+@st.composite
+def crosswalk_rows(draw: st.DrawFn) -> list[tuple[str, str, float] | tuple[str, str]]:
+    """Valid crosswalk rows: whole communes and splits with shares that sum to 1."""
+    olds = draw(st.lists(st.integers(0, 99_998), min_size=1, max_size=8, unique=True))
+    rows: list[tuple[str, str, float] | tuple[str, str]] = []
+    for old in olds:
+        news = draw(st.lists(st.integers(0, 99_999), min_size=1, max_size=3, unique=True))
+        if len(news) == 1:
+            rows.append((f"{old:05d}", f"{news[0]:05d}"))
+            continue
+        weights = draw(st.lists(st.integers(1, 99), min_size=len(news), max_size=len(news)))
+        for new, w in zip(news, weights, strict=True):
+            rows.append((f"{old:05d}", f"{new:05d}", w / sum(weights)))
+    return rows
+
+
+@given(crosswalk_rows(), st.sampled_from(["vi", "en"]))
+def test_a_crosswalk_reads_back_as_written(rows: list[tuple[str, ...]], lang: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from chitieu.crosswalk import read_crosswalk
+
+    cw = crosswalk_from_rows(rows)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as folder:
+        back = read_crosswalk(cw.to_csv(Path(folder) / "cw.csv", lang=lang))
+    pd.testing.assert_frame_equal(back.table, cw.table, check_exact=False, rtol=1e-12)
+    sums = back.table.groupby("old_commune_code")["share"].sum()
+    np.testing.assert_allclose(sums.to_numpy(dtype=float), 1.0, atol=1e-9)
+
+
+@given(crosswalk_rows(), st.floats(0.05, 0.95))
+def test_shares_that_do_not_sum_to_one_are_refused(
+    rows: list[tuple[str, ...]], factor: float
+) -> None:
+    from chitieu.crosswalk import CrosswalkError
+
+    split = [r for r in rows if len(r) == 3]
+    if not split:
+        rows = [*rows, ("99999", "00000", 0.5), ("99999", "00001", 0.5)]
+        split = rows[-2:]
+    old = split[0][0]
+    scaled = [(r[0], r[1], float(r[2]) * factor) if r[0] == old else r for r in rows]
+    with pytest.raises(CrosswalkError) as info:
+        crosswalk_from_rows(scaled)  # type: ignore[arg-type]
+    assert "crosswalk-shares-not-one" in {c for c, _ in info.value.problems}  # type: ignore[attr-defined]
+    assert old in str(info.value)
