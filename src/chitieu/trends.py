@@ -21,7 +21,9 @@ the records do not cover that year), or a unit has no row in a period, the
 period's row is there with missing counts and the ``reason``, and the changes
 into and out of it are missing. A suppressed cell (``x`` in a published
 table) has missing counts too, so its changes are missing: a change never
-reveals a hidden count.
+reveals a hidden count. At a higher level, a parent whose units with data are
+not the same in two periods (a commune with no row in one of them) gets no
+change either, with the reason: its sum would count the missing commune as 0.
 
 Examples
 --------
@@ -142,8 +144,9 @@ def trend(
         period. The changes are missing on the first period, where either
         period has no data, and where a count is hidden (suppressed);
         ``value_change`` is missing where either value is (a zero
-        denominator). ``reason`` says why a period has no data (``""``
-        otherwise). ``attrs["notes"]`` warns when the periods differ in
+        denominator). ``reason`` says why a period has no data, or why a
+        parent's change is not computed (its units with data differ between
+        the periods); ``""`` otherwise. ``attrs["notes"]`` warns when the periods differ in
         length (event counts over a half and over a year are not
         comparable).
 
@@ -201,7 +204,9 @@ def trend(
             f"indicator {meta.id!r} is not in this report; it holds "
             f"{', '.join(rep.indicators['id']) or 'no indicator'}"
         )
+    members: dict[tuple[str, str, str], frozenset[tuple[str, str]]] = {}
     if level is not None and level != rep.level:
+        members = _members(rep, meta.id, level)
         rep = rep.rollup(level)
     periods = _chronological(rep.periods)
     labels = [p.label for p in periods]
@@ -244,6 +249,22 @@ def trend(
         ["" if p == 0 else labels[p - 1] for p in merged["_p"].to_numpy(dtype=np.int64)],
         dtype=object,
     )
+    changes = {"numerator": _change(num), "denominator": _change(den), "value": _change(val)}
+    if members:
+        # A parent's change compares like with like only when the same units are under it
+        # in both periods: a unit without data in one period would count as 0 there.
+        units = merged["unit_code"].astype("str").to_numpy(dtype=object)
+        versions = merged["division_version"].astype("str").to_numpy(dtype=object)
+        for i in np.flatnonzero(~first & present):
+            before = members.get((units[i], versions[i], str(previous[i])), frozenset())
+            now = members.get((units[i], versions[i], str(period_text[i])), frozenset())
+            if before and now and before != now:
+                for column in changes.values():
+                    column[i] = np.nan
+                reasons[i] = (
+                    f"no change computed: the units under {units[i]} with data differ between "
+                    f"{previous[i]} ({len(before):,}) and {period_text[i]} ({len(now):,})"
+                )
     out: dict[str, Any] = {
         "indicator_id": pd.Series([meta.id] * len(merged), dtype="str"),
         "level": pd.Series([rep.level] * len(merged), dtype="str"),
@@ -258,9 +279,9 @@ def trend(
         "numerator": num,
         "denominator": den,
         "value": val,
-        "numerator_change": _change(num),
-        "denominator_change": _change(den),
-        "value_change": _change(val),
+        "numerator_change": changes["numerator"],
+        "denominator_change": changes["denominator"],
+        "value_change": changes["value"],
         "flags": pd.Series(merged["flags"].fillna("").to_numpy(dtype=object), dtype="str"),
         "reason": pd.Series(reasons, dtype="str"),
     }
@@ -279,6 +300,47 @@ def trend(
         )
     frame.attrs["notes"] = notes
     return frame
+
+
+def _members(
+    rep: Report, indicator_id: str, level: str
+) -> dict[tuple[str, str, str], frozenset[tuple[str, str]]]:
+    """The units of *rep* with a row of *indicator_id*, by parent at *level* and period."""
+    from chitieu.report.table import TOTAL
+    from chitieu.units import LEVELS, UNKNOWN_UNIT, check_level, parent_codes
+
+    check_level(level)
+    if LEVELS.index(level) < LEVELS.index(rep.level):
+        return {}  # rollup() says why
+    rows = rep.table.loc[
+        ((rep.table["indicator_id"] == indicator_id) & (rep.table["breakdown"] == TOTAL)).to_numpy(
+            dtype=bool
+        ),
+        ["unit_code", "division_version", "period"],
+    ]
+    codes = rows["unit_code"].astype("str")
+    versions = rows["division_version"].astype("str")
+    known = sorted(set(versions.unique()) - {UNKNOWN_UNIT})
+    if len(known) == 1:  # as the roll-up does: rows without a commune join the one version
+        versions = versions.where(versions != UNKNOWN_UNIT, known[0])
+    parent = pd.Series(UNKNOWN_UNIT, index=rows.index, dtype="str")
+    has_version = (versions != UNKNOWN_UNIT).to_numpy(dtype=bool)
+    if level == "national":
+        parent[:] = "VN"
+    elif has_version.any():
+        parent[has_version] = parent_codes(
+            codes[has_version],
+            versions[has_version],
+            from_level=rep.level,
+            to_level=level,
+            hierarchies=dict(rep.hierarchies),
+        ).to_numpy()
+    out: dict[tuple[str, str, str], set[tuple[str, str]]] = {}
+    for code, version, up, label in zip(
+        codes, versions, parent, rows["period"].astype("str"), strict=True
+    ):
+        out.setdefault((str(up), str(version), str(label)), set()).add((str(code), str(version)))
+    return {key: frozenset(value) for key, value in out.items()}
 
 
 def stack(reports: Sequence[Report]) -> Report:

@@ -255,3 +255,24 @@ def test_one_submission_over_two_years_gives_each_years_own_counts() -> None:
     changes = t.loc[t["period"] == "2024"].set_index("unit_code")["numerator_change"]
     by_year = t.pivot(index="unit_code", columns="period", values="numerator")
     assert changes.to_dict() == (by_year["2024"] - by_year["2023"]).to_dict()
+
+
+def test_a_parent_whose_units_differ_between_periods_gets_no_change() -> None:
+    sub = tiny_submission()
+    first = chitieu.report(sub, period="2024-H1", indicators=["injury_events"])
+    second = chitieu.report(sub, period="2024-H2", indicators=["injury_events"])
+    keep = (first.table["unit_code"] == "00001").to_numpy(dtype=bool)
+    first = replace(first, table=first.table.loc[keep].reset_index(drop=True))
+    t = trend([first, second], "injury_events", level="province")
+    later = t.loc[t["period"] == "2024-H2"].iloc[0]
+    # The province's H1 sum lacks commune 00002: a change from it would count 00002 as 0.
+    assert later["numerator"] == 2.0 and np.isnan(later["numerator_change"])
+    assert np.isnan(later["value_change"])
+    assert "differ between 2024-H1 (1) and 2024-H2 (2)" in later["reason"]
+    # With the same communes in both periods the province's change is there.
+    whole = trend(
+        [chitieu.report(sub, period=p, indicators=["injury_events"]) for p in HALVES],
+        "injury_events",
+        level="province",
+    )
+    assert whole["numerator_change"].iloc[1] == 1.0 and whole["reason"].eq("").all()
