@@ -354,7 +354,7 @@ def load_mapping(source: str | Path | Mapping[str, Any] | Dhis2Mapping) -> Dhis2
     """
     if isinstance(source, Dhis2Mapping):
         return source
-    from chitieu.indicators import REGISTRY
+    from chitieu.indicators import REGISTRY, get_indicator
 
     data = _mapping_dict(source)
     known = {
@@ -410,14 +410,10 @@ def load_mapping(source: str | Path | Mapping[str, Any] | Dhis2Mapping) -> Dhis2
     if not isinstance(raw_indicators, Mapping):
         raise _invalid("indicators: expected a map of indicator id -> breakdowns")
     for indicator_id, breakdowns in raw_indicators.items():
-        key = str(indicator_id)
-        if key not in REGISTRY:
-            from chitieu.indicators import get_indicator
-
-            try:
-                get_indicator(key)
-            except ChitieuError as error:
-                raise _invalid(f"indicators: {error}") from None
+        try:
+            key = get_indicator(str(indicator_id)).id
+        except ChitieuError as error:
+            raise _invalid(f"indicators: {error}") from None
         if breakdowns is False:
             indicators[key] = False
             continue
