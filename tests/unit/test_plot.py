@@ -221,3 +221,13 @@ def test_units_of_two_division_versions_are_told_apart() -> None:
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert len(labels) == 2 and len(set(labels)) == 2
     assert {label.rsplit("[", 1)[-1] for label in labels} == {"2008]", "2025]"}
+
+
+def test_a_line_per_category_for_one_unit(halves: chitieu.report.Report) -> None:
+    ax = plot(halves, "child_population", by="sex", kind="line", units="00002")
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["Nam", "Nữ", "Không rõ"]
+    trend = halves.trend("child_population", by="sex")
+    mine = trend.loc[(trend["unit_code"] == "00002") & (trend["sex"] == "F"), "value"]
+    assert list(lines[1].get_ydata()) == mine.tolist()
+    assert ax.get_title().splitlines()[1] == "Xã Hai, 2024-H1, 2024-H2"
