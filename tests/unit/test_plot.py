@@ -123,7 +123,7 @@ def test_a_plan_target_is_drawn_in_the_indicators_unit(year: chitieu.report.Repo
     (line,) = _targets(ax)
     assert list(line.get_ydata()) == pytest.approx([5.5, 5.5])  # type: ignore[attr-defined]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "Chỉ tiêu kế hoạch: < 550/100.000 trẻ em" in legend
+    assert "Chỉ tiêu kế hoạch 2024: < 550/100.000 trẻ em" in legend
     english = plot(year, "injury_rate", target=plan.targets[0], lang="en")
     assert "Plan target: < 550 per 100,000 children" in [
         t.get_text() for t in english.get_legend().get_texts()

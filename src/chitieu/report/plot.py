@@ -193,13 +193,16 @@ _TREND_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _targets(target: Any, indicator_id: str, lang: str) -> list[tuple[float | None, str]]:
+def _targets(
+    target: Any, indicator_id: str, lang: str, period: str = ""
+) -> list[tuple[float | None, str]]:
     """``(height, label)`` of each target: the height in the indicator's unit.
 
     The height is ``None`` for a target against the previous period
     (``decrease``, ``no_increase``), which has no line, only its label.
+    *period* is the plan's period, named in the label.
     """
-    name = _pick(lang, _TARGET_LABEL)
+    name = _pick(lang, _TARGET_LABEL) + (f" {period}" if period else "")
     if target is None:
         return []
     if isinstance(target, bool):
@@ -215,7 +218,8 @@ def _targets(target: Any, indicator_id: str, lang: str) -> list[tuple[float | No
                 f"the plan has no target for {indicator_id!r}; its targets are for "
                 f"{', '.join(held) or 'no indicator'}"
             )
-        return [v for t in found for v in _targets(t, indicator_id, lang)]
+        label = getattr(getattr(target, "period", None), "label", "")
+        return [v for t in found for v in _targets(t, indicator_id, lang, str(label))]
     if hasattr(target, "op") and hasattr(target, "indicator_id"):
         if target.indicator_id != indicator_id:
             raise ValueError(f"the target is for {target.indicator_id!r}, not for {indicator_id!r}")
