@@ -21,7 +21,14 @@ def _prefixed(sub: Submission, prefix: str) -> Submission:
     frames = {}
     for name, frame in sub.tables():
         frame = frame.copy()
-        for column in ("child_id", "injury_id", "case_id", "decision_id", "violator_id"):
+        for column in (
+            "child_id",
+            "injury_id",
+            "case_id",
+            "decision_id",
+            "violator_id",
+            "activity_id",
+        ):
             if column in frame:
                 dtype = frame[column].dtype
                 ids = frame[column].astype("object")
