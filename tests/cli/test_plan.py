@@ -135,6 +135,7 @@ def test_report_with_the_example_plan_writes_a_plan_sheet_with_every_target(
     book = openpyxl.load_workbook(out_file, read_only=True)
     assert "Plan" in book.sheetnames
     rows = [r for r in book["Plan"].values if isinstance(r[0], int)]
+    book.close()
     assert len(rows) == 18
     from chitieu.plans import get_plan
 
@@ -220,5 +221,6 @@ def test_the_demo_workbook_has_the_example_plans_sheet(
     assert "plan target" in out
     book = openpyxl.load_workbook(tmp_path / "bao-cao-2024.xlsx", read_only=True)
     rows = [r for r in book["Plan"].values if isinstance(r[0], int)]
+    book.close()
     assert len(rows) == 18
     assert all(str(r[13]).split(" ", 1)[1] in ("met", "not met", "no data") for r in rows)

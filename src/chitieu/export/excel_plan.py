@@ -22,8 +22,9 @@ Examples
 >>> rep = rep.with_attainment(evaluate(plan, sub))
 >>> import tempfile, pathlib
 >>> path = rep.to_excel(pathlib.Path(tempfile.mkdtemp()) / "r.xlsx", lang="en")
->>> sheet = openpyxl.load_workbook(path, read_only=True)[PLAN_SHEET[1]]
->>> rows = list(sheet.values)
+>>> book = openpyxl.load_workbook(path, read_only=True)
+>>> rows = list(book[PLAN_SHEET[1]].values)
+>>> book.close()
 >>> sum(1 for r in rows if isinstance(r[0], int)) == len(plan.targets)
 True
 """
