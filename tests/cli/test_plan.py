@@ -224,3 +224,24 @@ def test_the_demo_workbook_has_the_example_plans_sheet(
     book.close()
     assert len(rows) == 18
     assert all(str(r[13]).split(" ", 1)[1] in ("met", "not met", "no data") for r in rows)
+
+
+def test_report_with_a_plan_as_html_has_the_attainment_section(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_file = tmp_path / "bao-cao.html"
+    code, _, err = run(
+        capsys, "report", str(EXAMPLE), "-p", "2024", "--plan", str(EXAMPLE_PLAN),
+        "--out", str(out_file), "--format", "html",
+    )  # fmt: skip
+    assert code == 0, err
+    page = out_file.read_text(encoding="utf-8")
+    section = page.split("chitieu-attainment", 1)[1]
+    statuses = re.findall(r"data-status='([a-z ]+)'", section)
+    assert len(statuses) == 18 and set(statuses) <= {"met", "not met", "no data"}
+    code, _, _ = run(
+        capsys, "report", str(EXAMPLE), "-p", "2024", "--out", str(tmp_path / "p.html"),
+        "--format", "html",
+    )  # fmt: skip
+    assert code == 0
+    assert "chitieu-attainment" not in (tmp_path / "p.html").read_text(encoding="utf-8")
