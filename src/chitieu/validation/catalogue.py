@@ -139,7 +139,8 @@ _E: list[ErrorType] = [
         "error",
         "Row longer than the header",
         "Dòng dài hơn dòng tiêu đề",
-        "the row has {value} cell(s) beyond the last column of the header; they were left out",
+        "the row has more cells than the header ({value} beyond its last column); they were "
+        "left out",
         "dòng có {value} ô nằm ngoài các cột của dòng tiêu đề; các ô này không được đọc",
         "A CSV row has more cells than the header (a stray separator, or a value typed in a "
         "column without a header): its cells may have shifted, so the row is not used.",
