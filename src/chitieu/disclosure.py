@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import pandas as pd
 
+from chitieu.numbers import plural
 from chitieu.units import LEVELS, NATIONAL_CODE, UNKNOWN_UNIT, parent_codes
 
 if TYPE_CHECKING:
@@ -489,7 +490,7 @@ def _suppress_table(
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
         raise ValueError(
-            f"not a report table: column(s) {', '.join(missing)} missing; "
+            f"not a report table: {plural(len(missing), 'column')} {', '.join(missing)} missing; "
             "pass a chitieu Report or its .table"
         )
     flags = table["flags"].astype(str) if "flags" in table.columns else None
@@ -657,7 +658,10 @@ def suppress_levels(
     ordered = [lv for lv in LEVELS if lv in wanted]
     unknown = [lv for lv in wanted if lv not in LEVELS]
     if unknown:
-        raise ValueError(f"unknown level(s) {', '.join(unknown)}; levels: {', '.join(LEVELS)}")
+        raise ValueError(
+            f"unknown {plural(len(unknown), 'level')} {', '.join(unknown)}; "
+            f"levels: {', '.join(LEVELS)}"
+        )
     reports = {lv: report.rollup(lv) for lv in ordered}
     combined = pd.concat([r.table for r in reports.values()], ignore_index=True)
     table, counts, _ = _suppress_table(combined, k, report.hierarchies)
