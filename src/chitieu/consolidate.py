@@ -342,13 +342,14 @@ class ConsolidatedValidation:
             f"{head[5]:>11}{head[6]:>11}"
         )
         level_vi = {"commune": "xã", "province": "tỉnh"}
-        for r in self.levels.itertuples(index=False):
-            children = "" if pd.isna(r.children) else f"{int(r.children):,}"
-            level = level_vi.get(str(r.level), str(r.level)) if vi else str(r.level)
-            part = printable(str(r.part))
+        for r in self.levels.to_dict("records"):
+            n_children = float(r["children"])
+            children = "" if np.isnan(n_children) else f"{int(n_children):,}"
+            level = level_vi.get(str(r["level"]), str(r["level"])) if vi else str(r["level"])
+            part = printable(str(r["part"]))
             lines.append(
-                f"{level:<10}{part:<{width + 2}}{r.table!s:<16}{r.rows_read:>11,}"
-                f"{r.rows_with_errors:>13,}{r.rows_used:>11,}{children:>11}"
+                f"{level:<10}{part:<{width + 2}}{r['table']!s:<16}{int(r['rows_read']):>11,}"
+                f"{int(r['rows_with_errors']):>13,}{int(r['rows_used']):>11,}{children:>11}"
             )
         moved = self.moved_children
         if moved:
@@ -370,9 +371,12 @@ class ConsolidatedValidation:
             lines.append(
                 "Vấn đề chỉ thấy khi gộp các xã:" if vi else "Problems found only across communes:"
             )
-            for c in across.counts.itertuples(index=False):
-                where = f"{c.table}.{c.column}" if c.column else str(c.table)
-                lines.append(f"  {c.severity:<8}{c.code:<26}{where:<32}{c.count:>10,}")
+            for c in across.counts.to_dict("records"):
+                table, column = str(c["table"]), c["column"]
+                where = f"{table}.{column!s}" if isinstance(column, str) and column else table
+                lines.append(
+                    f"  {c['severity']!s:<8}{c['code']!s:<26}{where:<32}{int(c['count']):>10,}"
+                )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
