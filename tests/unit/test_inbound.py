@@ -97,7 +97,9 @@ def test_default_leaves_out_invalid_rows_with_a_warning(sub: chitieu.Submission)
     bad = _bad_sex(sub, 3)
     with pytest.warns(InvalidDataWarning, match="3 rows with errors were left out"):
         n = compute("child_population", bad, period="2024")["numerator"].iloc[0]
-    kept = sub.replace(children=sub.children.iloc[3:])
+    removed = sub.children["child_id"].iloc[:3]
+    services = sub.services.loc[~sub.services["child_id"].isin(removed).to_numpy()]
+    kept = sub.replace(children=sub.children.iloc[3:], services=services)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         expected = compute("child_population", kept, period="2024")["numerator"].iloc[0]

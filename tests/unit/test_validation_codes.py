@@ -281,6 +281,22 @@ PLANTED: dict[str, tuple[Planter, set[Problem]]] = {
         lambda s: _set(s, "abuse_cases", 1, commune_code="00002"),
         {("unknown-commune-code", "abuse_cases", 1, "commune_code")},
     ),
+    "participants-exceed-group": (
+        lambda s: _append(
+            s, "activities", activity_id="H1", commune_code="00001", division_version="2008",
+            activity_date="2024-03-01", activity_type="TRAINING", target_group="OFFICIALS",
+            topic="CHILD_PROTECTION", participants=12, group_size=10,
+        ),
+        {("participants-exceed-group", "activities", 1, "participants")},
+    ),
+    "policy-consultation-incomplete": (
+        lambda s: _append(
+            s, "activities", activity_id="H1", commune_code="00001", division_version="2008",
+            activity_date="2024-03-01", activity_type="POLICY_CONSULTATION",
+            target_group="POLICIES", topic="PARTICIPATION", participants=5, policy_id="KH-1/2024",
+        ),
+        {("policy-consultation-incomplete", "activities", 1, "children_consulted")},
+    ),
     "missing-table": (
         lambda s: s.replace(units=empty_frame("units")),
         {("missing-table", "units", None, "")},
