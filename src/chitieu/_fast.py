@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["encode_ids", "isin", "join_keys", "keys_isin"]
+__all__ = ["encode_ids", "isin", "join_keys", "keys_isin", "unique_small"]
 
 
 def isin(series: pd.Series, values: Iterable[object] | pd.Series) -> np.ndarray:
@@ -84,6 +84,31 @@ def keys_isin(columns: Sequence[pd.Series], allowed: pd.Series, sep: str = "|") 
     table[distinct] = isin(join_keys(*parts, sep=sep), allowed)
     out: np.ndarray = table[combined]
     return out
+
+
+def unique_small(values: np.ndarray, *, max_range: int = 2**24) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for integers of a small range, without a sort.
+
+    Codes of communes and versions take a few thousand values over millions of
+    rows: a count per value (one pass) replaces the sort of every row.
+
+    >>> uniq, inverse = unique_small(np.array([5, -2, 5, 7]))
+    >>> uniq.tolist(), inverse.tolist()
+    ([-2, 5, 7], [1, 0, 1, 2])
+    """
+    values = np.asarray(values)
+    if values.size == 0 or values.dtype.kind not in "iu":
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return uniq, inverse.reshape(-1)
+    low, high = int(values.min()), int(values.max())
+    if high - low >= max_range:
+        uniq, inverse = np.unique(values, return_inverse=True)
+        return uniq, inverse.reshape(-1)
+    shifted = values.astype(np.int64) - low
+    present = np.bincount(shifted, minlength=high - low + 1) > 0
+    rank = np.cumsum(present) - 1
+    uniq = (np.flatnonzero(present) + low).astype(values.dtype)
+    return uniq, rank[shifted]
 
 
 #: Texts up to this many bytes are packed into integers (longer ones hashed by pandas).

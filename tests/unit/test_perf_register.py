@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from chitieu import synth
+from chitieu._fast import unique_small
 from chitieu.indicators.context import Context
 from chitieu.indicators.stock import EVENT_DATE_COLUMNS
 from chitieu.submission import Submission
@@ -65,3 +66,12 @@ def test_table_positions_equal_the_lookup_by_id(shuffled: bool, moved: bool) -> 
     supports = reg.table_positions("supports")
     assert (supports[:4] == -1).all()  # not on the register, or no id at all
     assert (supports[4:] >= 0).mean() > 0.9
+
+
+@pytest.mark.parametrize(("low", "high"), [(-50, 3_000), (0, 1), (-(10**9), 10**9)])
+def test_unique_small_is_np_unique(low: int, high: int) -> None:
+    values = np.random.default_rng(high).integers(low, high, 20_000)
+    expected, inverse = np.unique(values, return_inverse=True)
+    got, got_inverse = unique_small(values)
+    assert got.tolist() == expected.tolist()
+    assert got_inverse.tolist() == inverse.reshape(-1).tolist()

@@ -44,7 +44,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chitieu._fast import encode_ids
+from chitieu._fast import encode_ids, unique_small
 from chitieu.codelists import codes
 from chitieu.indicators.kernel import UNKNOWN, Axis, Rows, encode, unique_pairs
 from chitieu.periods import age_in_years
@@ -217,7 +217,7 @@ def _distinct_pairs(code: pd.Series, version: pd.Series) -> tuple[pd.Series, lis
     width = max(len(v.dictionary), 1)
     # a row without a commune code still has its division version
     pair = np.where(ci >= 0, ci * width + vi, -width + vi)
-    uniq, inverse = np.unique(pair, return_inverse=True)
+    uniq, inverse = unique_small(pair)
     cd = c.dictionary.to_pylist()
     vd = v.dictionary.to_pylist()
     codes_u = pd.Series([cd[p // width] if p >= 0 else None for p in uniq], dtype="str")
