@@ -114,3 +114,41 @@ def test_markdown_cells_cannot_break_the_table_or_run_html(tmp_path: Path) -> No
 def test_an_unknown_format_names_the_formats(checked: ValidationReport) -> None:
     with pytest.raises(ValueError, match="sarif"):
         checked.render("pdf")
+
+
+def test_markdown_holds_no_personal_value(tmp_path: Path) -> None:
+    import re
+
+    name, address, child_id, unknown_id = (
+        "Nguyễn Văn An",
+        "Thôn Đông",
+        "079215000111",
+        "079215000999",
+    )
+    root = tmp_path / "xa"
+    root.mkdir()
+    (root / "tre_em.csv").write_text(
+        "Mã trẻ em,Họ và tên,Địa chỉ,Mã xã,Phiên bản danh mục,Ngày sinh,Giới tính,Dân tộc\n"
+        f"{child_id},{name},{address},07774,2008,02/03/2015,Nam,Kinh\n"
+        f"{child_id},{name},{address},07774,2008,02/03/2015,Nam,Kinh\n",
+        encoding="utf-8",
+    )
+    (root / "tai_nan_thuong_tich.csv").write_text(
+        "Mã vụ tai nạn,Mã trẻ em,Ngày bị tai nạn,Mã xã xảy ra,Phiên bản danh mục,Loại tai nạn,"
+        "Nơi xảy ra,Hậu quả\n"
+        f"I01,{unknown_id},14/07/2024,07774,2008,8,Tại nhà,Bị thương\n",
+        encoding="utf-8",
+    )
+    (root / "don_vi_hanh_chinh.csv").write_text(
+        "Mã đơn vị,Phiên bản danh mục,Tên đơn vị,Cấp,Mã tỉnh\n07774,2008,Thị trấn Thắng,Xã,24\n",
+        encoding="utf-8",
+    )
+    check = validate(read_submission(root))
+    assert check.masked and not check.valid
+    for lang in ("vi", "en"):
+        text = check.to_markdown(path="xa", lang=lang)  # type: ignore[arg-type]
+        assert child_id not in text and unknown_id not in text
+        assert name not in text and address not in text
+        assert re.findall(r"\d{9,}", text) == []
+        assert "0792••••••" in text  # the masked id is there, and said to be masked
+        assert ("được che" if lang == "vi" else "masked") in text
