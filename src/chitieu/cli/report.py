@@ -56,7 +56,8 @@ def register(
         help="validate a submission and compute its report",
         description=(
             "Validate PATH, compute every indicator (or those of --indicators) for the "
-            "period and write the report to --out (.xlsx, .csv, .parquet or .json). Without "
+            "period and write the report to --out (.xlsx, .csv, .parquet or .json; or, with "
+            "--format, a DHIS2 data value set, ADX or SDMX-CSV). Without "
             "--out, print the key indicators (with --plan, beside the plan's targets). Stops "
             "with exit code 1 when the data have errors, unless --allow-invalid."
         ),
@@ -79,7 +80,8 @@ def register(
         "--out",
         type=Path,
         metavar="FILE",
-        help="write the report to FILE: .xlsx (Excel workbook), .csv, .parquet or .json",
+        help="write the report to FILE: .xlsx (Excel workbook), .csv, .parquet or .json "
+        "(or the format of --format)",
     )
     parser.add_argument(
         "--format",
