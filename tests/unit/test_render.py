@@ -26,7 +26,7 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> ValidationReport:
     return validate(read_submission(CASE))
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "github", "sarif", "markdown"])
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_command_line_prints_exactly_what_the_library_returns(
     capsys: pytest.CaptureFixture[str], checked: ValidationReport, fmt: str, lang: str

@@ -19,6 +19,7 @@ from chitieu.validation.render import (
     render_github,
     render_json,
     render_junit,
+    render_markdown,
     render_sarif,
     render_text,
 )
@@ -35,9 +36,10 @@ __all__ = [
     "render_github",
     "render_json",
     "render_junit",
+    "render_markdown",
     "render_sarif",
     "render_text",
 ]
 
 #: The formats ``chitieu validate --format`` offers.
-FORMATS: tuple[str, ...] = ("text", "json", "junit", "github", "sarif")
+FORMATS: tuple[str, ...] = ("text", "json", "junit", "github", "sarif", "markdown")

@@ -54,7 +54,8 @@ def register(
         choices=FORMATS,
         default="text",
         help="text (default), json (ValidationReport.to_dict(); a list for several paths), "
-        "junit (JUnit XML), github (GitHub Actions annotations) or sarif (SARIF 2.1.0)",
+        "junit (JUnit XML), github (GitHub Actions annotations), sarif (SARIF 2.1.0) or "
+        "markdown (tables, for a CI job summary)",
     )
     parser.add_argument(
         "--max-examples",

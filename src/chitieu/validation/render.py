@@ -120,7 +120,7 @@ def format_table(
     return "\n".join(out)
 
 
-#: The formats :func:`render` knows (``chitieu validate --format`` offers the first five).
+#: The formats :func:`render` knows, all offered by ``chitieu validate --format``.
 FORMATS: tuple[str, ...] = ("text", "json", "junit", "github", "sarif", "markdown")
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
