@@ -426,3 +426,20 @@ def test_dhis2_template_command_writes_a_mapping_of_the_units(
     assert list(data["indicators"]) == ["injury_rate"]
     assert set(data["org_units"]["2008"]) == {"01", "001", "00001", "00002"}
     capsys.readouterr()
+
+
+def test_the_communes_counts_add_up_to_the_province_export(
+    rep: Report, mapping: dict[str, Any]
+) -> None:
+    communes = data_values(rep, mapping)
+    province = data_values(rep.rollup("province"), mapping)
+    assert set(province["orgUnit"]) == {mapping["org_units"]["2008"]["01"]}
+    counts = province.loc[province["comment"].str.contains(r" (?:numerator|denominator)")]
+    summed = (
+        communes.assign(n=communes["value"].astype(float))
+        .groupby(["dataElement", "categoryOptionCombo"])["n"]
+        .sum()
+    )
+    assert len(counts) > 100
+    for row in counts.itertuples(index=False):
+        assert float(row.value) == summed[(row.dataElement, row.categoryOptionCombo)]
