@@ -27,6 +27,7 @@ from chitieu.errors import (
 )
 from chitieu.submission import Submission
 
+
 def _version() -> str:
     """The installed distribution's version: pyproject.toml is its one source."""
     from importlib.metadata import PackageNotFoundError, version
