@@ -78,6 +78,18 @@ def _dimension_order() -> tuple[str, ...]:
     return tuple(d for d in DIMENSIONS if d != "commune")
 
 
+def _mapped(values: pd.Series, mapping: Mapping[Any, Any], dtype: Any) -> np.ndarray:
+    """``values.map(mapping)`` as an array, through positions in the keys (not found: NaN).
+
+    >>> _mapped(pd.Series(["b", "a", "z"]), {"a": 1, "b": 2}, float).tolist()
+    [2.0, 1.0, nan]
+    """
+    codes = pd.Index(list(mapping)).get_indexer(pd.Index(values))
+    table: np.ndarray = np.array([*mapping.values(), np.nan], dtype=dtype)
+    out: np.ndarray = table[codes]
+    return out
+
+
 def _as_text(series: pd.Series) -> pd.Series:
     """*series* as ``str`` with a fresh index (no copy when it is ``str`` already)."""
     out = series if str(series.dtype) == "str" else series.astype("str")
@@ -109,9 +121,9 @@ def _finish_table(
     out["multi_response"] = frame["multi_response"].to_numpy(dtype=bool)
     num = frame["numerator"].to_numpy(dtype=np.float64)
     den = frame["denominator"].to_numpy(dtype=np.float64)
-    ids = frame["indicator_id"].to_numpy(dtype=object)
-    kinds = pd.Series(ids).map({i: m.kind for i, m in metas.items()}).to_numpy(dtype=object)
-    mult = pd.Series(ids).map({i: m.multiplier for i, m in metas.items()}).to_numpy(dtype=float)
+    ids = frame["indicator_id"]
+    kinds = _mapped(ids, {i: m.kind for i, m in metas.items()}, object)
+    mult = _mapped(ids, {i: m.multiplier for i, m in metas.items()}, float)
     ratio = np.isin(kinds, RATIO_KINDS)
     out["numerator"] = num
     out["denominator"] = np.where(ratio, den, np.nan)
@@ -184,16 +196,16 @@ def _unit_rank(codes: pd.Series, versions: pd.Series) -> np.ndarray:
 def _order(
     frame: pd.DataFrame, indicator_ids: Sequence[str], period_labels: Sequence[str]
 ) -> np.ndarray:
-    ind_rank = frame["indicator_id"].map({i: k for k, i in enumerate(indicator_ids)})
-    per_rank = frame["period"].map({p: k for k, p in enumerate(period_labels)})
+    ind_rank = _mapped(frame["indicator_id"], {i: k for k, i in enumerate(indicator_ids)}, float)
+    per_rank = _mapped(frame["period"], {p: k for k, p in enumerate(period_labels)}, float)
     unit_rank = _unit_rank(frame["unit_code"], frame["division_version"])
     return np.lexsort(
         (
             np.arange(len(frame)),
             frame["_rank"].to_numpy(dtype=np.int64),
             unit_rank,
-            per_rank.to_numpy(dtype=np.int64),
-            ind_rank.to_numpy(dtype=np.int64),
+            per_rank.astype(np.int64),
+            ind_rank.astype(np.int64),
         )
     )
 
