@@ -1395,10 +1395,11 @@ def generate(
     )
     children = _children_frame(rng, reg, communes, cal, version)
     # drawn last, so that the tables above do not depend on them
-    children["at_risk_reason"] = _where(
+    reasons = _where(
         children["at_risk_from"].notna().to_numpy(),
         _draw(rng, RISK_REASON_WEIGHTS, len(children)),
     )
+    children["at_risk_reason"] = pd.Series(reasons, index=children.index, dtype="str")
     services = _concat(
         [_services(rng, reg, c, children, circumstances, spell_rows) for c in each_year]
     )

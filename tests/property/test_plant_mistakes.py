@@ -158,7 +158,9 @@ def future_detection(sub: Submission, i: int) -> tuple[Submission, Expected]:
     )  # fmt: skip
 
 
-_CHILD_TABLES = ("circumstances", "supports", "consultations", "injuries", "abuse_victims")
+_CHILD_TABLES = (
+    "circumstances", "supports", "consultations", "services", "injuries", "abuse_victims",
+)
 
 
 PLANTERS = [
