@@ -75,3 +75,20 @@ def test_unique_small_is_np_unique(low: int, high: int) -> None:
     got, got_inverse = unique_small(values)
     assert got.tolist() == expected.tolist()
     assert got_inverse.tolist() == inverse.reshape(-1).tolist()
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_lookup_finds_the_first_row_of_each_id(shuffled: bool) -> None:
+    sub = _submission(shuffled=shuffled, moved=True)
+    reg = Context(sub, "2024", validation="skip").register
+    ids = sub.children["child_id"]
+    first: dict[str, int] = {}
+    for pos, value in enumerate(ids):
+        if isinstance(value, str):
+            first.setdefault(value, pos)
+    asked = pd.concat(
+        [ids.iloc[::7], pd.Series(["NOT-REGISTERED", None], dtype="str")], ignore_index=True
+    )
+    expected = [first.get(v, -1) if isinstance(v, str) else -1 for v in asked]
+    assert reg.lookup(asked).tolist() == expected
+    assert reg.lookup(asked.astype(object)).tolist() == expected  # not Arrow text

@@ -408,6 +408,8 @@ class Register:
             ids, [self._data[t]["child_id"] for t in self._event_tables]
         )
         self._n_known = n_known
+        # kept for lookups of other ids: encoding it again gives the same codes
+        self._id_series: pd.Series | None = ids
         self._event_codes = dict(zip(self._event_tables, event_codes, strict=True))
         running = np.maximum.accumulate(reg_codes) if self.n else reg_codes
         #: Register position of each id's first row, by code.
@@ -497,6 +499,12 @@ class Register:
         id), the row whose spell ``[entry_date, exit_date)`` covers the date,
         or the first row when several or none do.
         """
+        if self._id_series is not None:  # the register's codes: no hash of its texts
+            _, (codes_,), n_known, na_code = encode_ids(self._id_series, [child_ids])
+            on_register = (codes_ < n_known) & (codes_ != na_code)
+            out = np.full(len(codes_), -1, dtype=np.int64)
+            out[on_register] = self._first_row[codes_[on_register]]
+            return self._at_dates(out, dates)
         arr = _arrow_text(child_ids)
         universe, where = self._id_universe()
         idx = pc.index_in(arr, value_set=universe).to_numpy(zero_copy_only=False)
