@@ -369,11 +369,8 @@ def _communes_without_records(data: Submission) -> tuple[int, list[str]]:
     for table in ("children", "injuries", "abuse_cases", "sanctions"):
         frame = data[table]
         if len(frame):
-            pairs_frame = frame[["commune_code", "division_version"]].drop_duplicates()
-            pairs = (
-                pairs_frame["commune_code"].astype("str")
-                + "|"
-                + pairs_frame["division_version"].astype("str")
+            pairs = frame["commune_code"].astype("str") + "|" + frame["division_version"].astype(
+                "str"
             )
             seen.update(pairs.unique().tolist())
     missing = sorted(set(keys.tolist()) - seen)
