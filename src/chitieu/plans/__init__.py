@@ -64,6 +64,7 @@ from chitieu.plans._model import (
     UnknownPlanError,
     convert,
 )
+from chitieu.plans._progress import MOVES, PROGRESS_COLUMNS, better_direction, progress
 from chitieu.plans._read import (
     PlanCheck,
     check_plan,
@@ -85,8 +86,10 @@ __all__ = [
     "ATTAINMENT_COLUMNS",
     "COMPARISONS",
     "EXAMPLE_PLAN",
+    "MOVES",
     "PLANS",
     "PLAN_UNITS",
+    "PROGRESS_COLUMNS",
     "STATUSES",
     "THANG_2024",
     "TREND_COMPARISONS",
@@ -103,6 +106,7 @@ __all__ = [
     "attainment_html",
     "attainment_notes",
     "attainment_records",
+    "better_direction",
     "check_period",
     "check_plan",
     "check_plan_file",
@@ -114,6 +118,7 @@ __all__ = [
     "packaged_plans",
     "plan_from_dict",
     "previous_period",
+    "progress",
     "read_plan",
 ]
 

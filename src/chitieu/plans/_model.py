@@ -554,5 +554,15 @@ class Plan:
 
         return Attainment(evaluate(self, data, period=period, validation=validation), self)
 
+    def progress(self, data: Any, *, periods: Any = None, validation: str = "drop") -> Any:
+        """Each target's figure over several periods and whether it moved the right way.
+
+        See :func:`chitieu.plans.progress` (default: the year before the
+        plan's and the plan's year).
+        """
+        from chitieu.plans._progress import progress
+
+        return progress(self, data, periods=periods, validation=validation)
+
 
 Plan.__module__ = Target.__module__ = PlanProblem.__module__ = "chitieu.plans"
