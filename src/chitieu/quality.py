@@ -177,6 +177,41 @@ class QualityResult:
                 lines.append(f"    {message}")
         return "\n".join(lines)
 
+    def to_text(self, lang: Literal["en", "vi"] = "en") -> str:
+        """Every warning on one line (code, unit code, indicator, message), under a title.
+
+        Printed by ``chitieu report`` after the key figures. Units are named by
+        their code only.
+
+        Examples
+        --------
+        >>> from chitieu.indicators.examples import tiny_submission
+        >>> print(check(tiny_submission(), period="2024").to_text("vi"))
+        Chất lượng số liệu: không có cảnh báo chất lượng số liệu.
+        >>> print(check(tiny_submission(), period="2024").to_text("en"))
+        Data quality: no data-quality warning.
+        """
+        vi = lang == "vi"
+        n = len(self.table)
+        if not n:
+            return (
+                "Chất lượng số liệu: không có cảnh báo chất lượng số liệu."
+                if vi
+                else "Data quality: no data-quality warning."
+            )
+        if vi:
+            title = f"Chất lượng số liệu: {n:,} cảnh báo".replace(",", ".") + ":"
+        else:
+            title = f"Data quality: {n:,} warning{'s' if n != 1 else ''}:"
+        column = "message_vi" if vi else "message_en"
+        lines = [title]
+        for record in self.table.to_dict("records"):
+            indicator = str(record["indicator_id"]) or "—"
+            lines.append(
+                f"  - [{record['code']}] {record['unit_code']} · {indicator}: {record[column]}"
+            )
+        return "\n".join(lines)
+
     def notes(self) -> tuple[str, ...]:
         """Sentences for a report's notes (:meth:`chitieu.report.Report.with_notes`)."""
         return tuple(

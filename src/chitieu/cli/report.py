@@ -68,7 +68,8 @@ def register(
         "--period",
         required=True,
         metavar="P",
-        help="2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30",
+        help="2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30; several periods "
+        "separated by commas (2021,2022,2023,2024) / một hoặc nhiều kỳ, cách nhau bằng dấu phẩy",
     )
     parser.add_argument(
         "--level",
@@ -136,6 +137,12 @@ def register(
         default=None,
         metavar="K",
         help="with --publish: the smallest count shown (default 5)",
+    )
+    parser.add_argument(
+        "--no-quality",
+        action="store_true",
+        help="leave out the data-quality section (communes without records, implausible rates, "
+        "outliers against the earlier periods) / không kèm phần chất lượng số liệu",
     )
     add_lang_option(parser)
     parser.set_defaults(handler=run)
@@ -273,6 +280,34 @@ def write_report(
     return out
 
 
+def parse_report_periods(value: str) -> Any:
+    """The period of ``--period``: one period, or a list of them separated by commas.
+
+    Examples
+    --------
+    >>> parse_report_periods("2024").label
+    '2024'
+    >>> [p.label for p in parse_report_periods("2023, 2024")]
+    ['2023', '2024']
+    """
+    from chitieu.periods import parse_period, parse_periods
+
+    if "," not in value:
+        return parse_period(value)
+    return list(parse_periods([part.strip() for part in value.split(",")]))
+
+
+def quality_of(rep: Any) -> Any:
+    """The data-quality warnings of the commune report *rep* (:func:`chitieu.quality.check`).
+
+    Completeness and implausible rates need no history; outliers are checked
+    against the report's own earlier periods.
+    """
+    from chitieu.quality import check
+
+    return check(rep)
+
+
 def attach_note(rep: Any, note: str) -> Any:
     """The report with *note* added, so that its exports carry it (cover sheet, metadata)."""
     return rep.with_notes(note)
@@ -315,15 +350,16 @@ def run(args: argparse.Namespace) -> int:
     """Validate, compute and write or print the report; return the exit code."""
     from chitieu.cli._keyfigures import KEY_INDICATORS, key_figures
     from chitieu.io.read import read_submission
-    from chitieu.periods import parse_period
     from chitieu.plans import check_period, for_publication, load_plan
     from chitieu.validation import drop_invalid, validate
 
     lang: Lang = args.lang
-    period = parse_period(args.period)
+    period = parse_report_periods(args.period)
     ids = parse_indicator_ids(args.indicators)
     plan = None
     if args.plan is not None:
+        if isinstance(period, list):
+            raise CliUsageError("--plan takes one period; a plan's targets are for one period")
         plan = load_plan(args.plan)
         check_period(plan, period)
     check_format(args)
@@ -372,6 +408,8 @@ def run(args: argparse.Namespace) -> int:
                 evaluation, _ = plan_notes(plan, rep, sub, lang)
                 _say_unit_missing(plan, evaluation, lang)
             text = key_figures(rep, lang, indicators=shown, plan=plan, evaluation=evaluation)
+            if not args.no_quality:
+                text += "\n\n" + quality_of(rep).to_text(lang)
             emit(text + (f"\n{note}" if note else ""))
             return int(ExitCode.OK)
         rep = compute_report(sub, period, indicators=ids)
@@ -382,6 +420,10 @@ def run(args: argparse.Namespace) -> int:
             _say_unit_missing(plan, evaluation, lang)
             rep = rep.with_notes(*notes)
             rep = rep.with_attainment(for_publication(evaluation) if args.publish else evaluation)
+        if not args.no_quality and not args.publish:  # warnings give counts: not published
+            result = quality_of(rep)
+            rep = rep.with_quality(result)
+            message(f"chitieu: {result.to_text(lang).splitlines()[0].rstrip(':')}")
         if args.level != "commune":
             rep = rep.rollup(args.level)
         if args.publish:

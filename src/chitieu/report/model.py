@@ -86,6 +86,8 @@ class Report:
     _hash_of: Callable[[], str] | None = field(default=None, repr=False)
     #: A plan's attainment table (:func:`chitieu.plans.evaluate`), shown by the exports.
     attainment: pd.DataFrame | None = field(default=None, repr=False)
+    #: Data-quality warnings (:class:`chitieu.quality.QualityResult`), shown by the exports.
+    quality_result: Any = field(default=None, repr=False)
 
     @property
     def input_hash(self) -> str:
@@ -320,6 +322,42 @@ class Report:
         """The same report with a plan's attainment table (a plan sheet, section, metadata)."""
         return replace(self, attainment=attainment)
 
+    def with_quality(self, result: Any = None, *, history: Any = None, **options: Any) -> Report:
+        """The same report carrying its data-quality warnings, shown by the exports.
+
+        The workbook gets a sheet "Chất lượng dữ liệu" ("Data quality"), the
+        HTML summary a section and the JSON metadata a ``quality`` key. The
+        figures are not changed. *result* is a
+        :class:`chitieu.quality.QualityResult`; without it the checks are run
+        on this report (:meth:`quality`, with *history* and *options*). A
+        report for publication (:meth:`suppress`) shows no warnings: their
+        messages give counts.
+
+        Examples
+        --------
+        >>> from chitieu.indicators.examples import tiny_submission
+        >>> from chitieu.report import report
+        >>> rep = report(tiny_submission(), period="2024", indicators=["injury_death_rate"])
+        >>> checked = rep.with_quality()
+        >>> checked.metadata()["quality"]["n_warnings"], "quality" in rep.metadata()
+        (0, False)
+        >>> checked.table.equals(rep.table)
+        True
+        """
+        if result is None:
+            result = self.quality(history=history, **options)
+        elif history is not None or options:
+            raise TypeError("give either a QualityResult or the options of the checks, not both")
+        return replace(self, quality_result=result)
+
+    def _quality_shown(self) -> Any:
+        """The quality result the exports show: none for a report for publication."""
+        if self.quality_result is None:
+            return None
+        from chitieu.disclosure import is_suppressed
+
+        return None if is_suppressed(self) else self.quality_result
+
     def with_notes(self, *notes: str) -> Report:
         """The same report with *notes* added (shown on the cover, kept in the metadata)."""
         return replace(self, notes=(*self.notes, *notes))
@@ -485,6 +523,11 @@ class Report:
                 if self.attainment is not None
                 else {}
             ),
+            **(
+                {"quality": _quality_record(shown)}
+                if (shown := self._quality_shown()) is not None
+                else {}
+            ),
         }
 
     def __repr__(self) -> str:
@@ -554,3 +597,12 @@ def _attainment_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     from chitieu.plans import attainment_records
 
     return attainment_records(table)
+
+
+def _quality_record(result: Any) -> dict[str, Any]:
+    """The ``quality`` entry of the metadata: counts per code and every warning."""
+    return {
+        "n_warnings": len(result),
+        "counts": result.counts(),
+        "warnings": result.to_dict(),
+    }
