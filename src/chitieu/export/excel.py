@@ -971,7 +971,10 @@ def to_excel(report: Report, path: str | Path, *, lang: str = "vi") -> Path:
 
         before = len(workbook.worksheets())
         write_plan_sheet(workbook, report, lang)
-        for added in workbook.worksheets()[before:]:  # the plan sheet prints like the others
+        from chitieu.export.excel_quality import write_quality_sheet
+
+        write_quality_sheet(workbook, report, lang)
+        for added in workbook.worksheets()[before:]:  # these sheets print like the others
             _print_setup(added, report, lang)
         _write_metadata(w, workbook.add_worksheet(_sheet_name(_METADATA, lang)), report, lang)
         if len(report.unit_list()) > _COVER_UNITS:
