@@ -226,7 +226,8 @@ def report_html(report: Report, *, max_rows: int = 200, lang: str = "vi") -> str
         f"<code>{escape(report.input_hash[:12])}</code></p>"
         f"<p>Giá trị hiển thị / Values shown: {escape(scope)}</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"{more}{legend}{notes}{skipped}{_plan_section(report)}</div>"
+        f"{more}{legend}{notes}{skipped}{_plan_section(report)}"
+        f"{_quality_section(report, lang)}</div>"
     )
 
 
@@ -238,6 +239,36 @@ def _plan_section(report: Report) -> str:
     from chitieu.plans import attainment_html
 
     return attainment_html(table)
+
+
+def _quality_section(report: Report, lang: str) -> str:
+    """The data-quality warnings (:mod:`chitieu.quality`) when the report carries them.
+
+    One row per warning: code, unit code, indicator, message (in *lang*).
+    """
+    result = report._quality_shown()
+    if result is None:
+        return ""
+    title = "<p><strong>Chất lượng số liệu / Data quality</strong></p>"
+    if not len(result):
+        none = "Không có cảnh báo chất lượng số liệu / No data-quality warning"
+        return f"<div class='chitieu-quality'>{title}<p>{escape(none)}.</p></div>"
+    column = "message_vi" if lang == "vi" else "message_en"
+    headers = ("Mã / Code", "Đơn vị / Unit", "Chỉ tiêu / Indicator", "Nội dung / Message")
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{escape(mask_text(str(c)))}</td>"
+            for c in (r["code"], r["unit_code"], r["indicator_id"] or "—", r[column])
+        )
+        + "</tr>"
+        for r in result.table.to_dict("records")
+    )
+    return (
+        f"<div class='chitieu-quality'>{title}<table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+    )
 
 
 def to_html(report: Report, path: str | Path | None = None, *, lang: str = "vi") -> str | Path:
