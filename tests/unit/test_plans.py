@@ -276,7 +276,9 @@ def test_implausible_target_is_noted(sub: chitieu.Submission) -> None:
     result = evaluate(THANG_2024, sub, period="2024").set_index("indicator_id")
     assert "12.5 times" in result.loc["injury_death_rate", "note"]
     assert "12,5" not in result.loc["injury_death_rate", "note"]
-    assert "gấp 12.5 lần" in result.loc["injury_death_rate", "note_vi"]
+    # Vietnamese notes use Vietnamese number formats
+    assert "gấp 12,5 lần" in result.loc["injury_death_rate", "note_vi"]
+    assert "(2,00/1.000 trẻ em)" in result.loc["injury_death_rate", "note_vi"]
     assert result.loc["injury_rate", "note"] == ""
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from chitieu.errors import DataNotAvailableError, UnknownIndicatorError
 from chitieu.inbound import check_mode
+from chitieu.numbers import format_number
 from chitieu.periods import Period, parse_period
 from chitieu.plans._model import (
     PLAN_UNITS,
@@ -120,6 +121,13 @@ def _fmt(x: float | None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return ""
     return f"{x:,.2f}"
+
+
+def _fmt_vi(x: float | None) -> str:
+    """A figure of a Vietnamese note: ``2,00``, ``4.500,00``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return format_number(x, "vi", 2)
 
 
 def _plan_report(plan: Plan, data: Submission, periods: list[Period], validation: str) -> Any:
@@ -279,15 +287,20 @@ def _implausible(target: Target, unit: str) -> tuple[str, str]:
         return "", ""
     spec, ref_spec = PLAN_UNITS[unit], PLAN_UNITS[ref_unit]
     as_given = f" = {target.reference:,g} {ref_spec.label_en}" if ref_unit != unit else ""
-    as_given_vi = f" = {target.reference:,g}{ref_spec.label_vi}" if ref_unit != unit else ""
+    as_given_vi = (
+        f" = {format_number(target.reference, 'vi', 0 if float(target.reference).is_integer() else 2)}"
+        f"{ref_spec.label_vi}"
+        if ref_unit != unit
+        else ""
+    )
     source = target.reference_source
     source_vi = target.reference_source_vi or source
     return (
         f"the target ({_fmt(target.value)} {spec.label_en}) is {ratio:,.1f} times the reference "
         f"{_fmt(reference)} {spec.label_en}{as_given} ({source}): meeting it says little",
-        f"chỉ tiêu kế hoạch ({_fmt(target.value)}{spec.label_vi}) gấp {ratio:,.1f} lần mức "
-        f"tham chiếu {_fmt(reference)}{spec.label_vi}{as_given_vi} ({source_vi}): đạt được "
-        "cũng chưa nói lên nhiều",
+        f"chỉ tiêu kế hoạch ({_fmt_vi(target.value)}{spec.label_vi}) gấp "
+        f"{format_number(ratio, 'vi', 1)} lần mức tham chiếu {_fmt_vi(reference)}"
+        f"{spec.label_vi}{as_given_vi} ({source_vi}): đạt được cũng chưa nói lên nhiều",
     )
 
 
