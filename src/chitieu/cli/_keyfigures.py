@@ -207,8 +207,11 @@ def key_figures(
             if unit_found and (target is None or not target.get("reason")):
                 notes.append(f"{indicator_id}: {reason}")
             continue
+        several_versions = len({str(r["division_version"]) for r in found}) > 1
         for row in found:
-            label = name if len(found) == 1 else f"{name} ({row['division_version']})"
+            label = f"{name} ({row['division_version']})" if several_versions else name
+            if len(rep.periods) > 1:  # a report of several periods: each row says its own
+                label = f"{label}, {row['period']}"
             value = float(row["value"])
             numerator = float(row["numerator"])
             denominator = float(row["denominator"])
