@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, Literal, TextIO
@@ -24,6 +26,7 @@ __all__ = [
     "Lang",
     "add_lang_option",
     "add_output_option",
+    "current_lang",
     "emit",
     "format_table",
     "message",
@@ -31,6 +34,10 @@ __all__ = [
     "progress",
     "rich_available",
     "say",
+    "scan_lang",
+    "speaking",
+    "tr",
+    "translate_error",
 ]
 
 Lang = Literal["vi", "en"]
@@ -60,11 +67,26 @@ class ExitCode(IntEnum):
 
 
 class CliUsageError(Exception):
-    """A bad argument found by a command (exit code 2, one-line message)."""
+    """A bad argument found by a command (exit code 2, one-line message).
 
-    def __init__(self, *args: object, code: str = "usage") -> None:
+    The message is English; ``vi=`` gives its Vietnamese form, which the
+    command line prints when the language is Vietnamese.
+
+    Examples
+    --------
+    >>> exc = CliUsageError("--k needs --publish", vi="--k cần --publish")
+    >>> exc.text("en"), exc.text("vi"), exc.code
+    ('--k needs --publish', '--k cần --publish', 'usage')
+    """
+
+    def __init__(self, *args: object, code: str = "usage", vi: str | None = None) -> None:
         super().__init__(*args)
         self.code = code
+        self.vi = vi
+
+    def text(self, lang: Lang) -> str:
+        """The message in *lang* (English when it has no Vietnamese form)."""
+        return say(str(self), lang, vi=self.vi)
 
 
 def say(text: str, lang: Lang, *, vi: str | None = None) -> str:
@@ -86,15 +108,188 @@ def default_lang() -> Lang:
     return "en" if value.startswith("en") else "vi"
 
 
+_LANG: ContextVar[Lang | None] = ContextVar("chitieu_cli_lang", default=None)
+
+
+def current_lang() -> Lang:
+    """The language the command line speaks now: the one of :func:`speaking`, else the default."""
+    chosen = _LANG.get()
+    return default_lang() if chosen is None else chosen
+
+
+@contextlib.contextmanager
+def speaking(lang: Lang) -> Iterator[None]:
+    """Build help texts and messages in *lang* within the block.
+
+    Examples
+    --------
+    >>> with speaking("en"):
+    ...     tr("period", "kỳ")
+    'period'
+    >>> with speaking("vi"):
+    ...     tr("period", "kỳ")
+    'kỳ'
+    """
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
+def tr(en: str, vi: str) -> str:
+    """The English or the Vietnamese form of a text, in the language spoken now.
+
+    Every ``help=`` and ``description=`` of the commands goes through this
+    function, so that ``chitieu COMMAND -h`` is in the user's language.
+    """
+    return vi if current_lang() == "vi" else en
+
+
+_LANG_FLAGS = ("--la", "--lan", "--lang")  # argparse accepts unique prefixes
+
+
+def scan_lang(argv: Sequence[str]) -> Lang:
+    """The language asked by ``--lang`` in *argv* (the last one wins), else the default.
+
+    argparse writes its help before it has parsed the options, so the
+    language is read from the arguments first.
+
+    Examples
+    --------
+    >>> scan_lang(["report", "x", "--lang", "en"]), scan_lang(["demo", "--lang=vi"])
+    ('en', 'vi')
+    >>> scan_lang(["report", "-h", "--lang", "xx", "--lang", "en"])
+    'en'
+    """
+    lang = default_lang()
+    items = list(argv)
+    for i, item in enumerate(items):
+        if item == "--":
+            break
+        value: str | None = None
+        if item in _LANG_FLAGS and i + 1 < len(items):
+            value = items[i + 1]
+        elif "=" in item and item.split("=", 1)[0] in _LANG_FLAGS:
+            value = item.split("=", 1)[1]
+        if value == "vi":
+            lang = "vi"
+        elif value == "en":
+            lang = "en"
+    return lang
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of 1 or more (``100_000`` and ``100,000`` accepted)."""
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            tr(f"expected a whole number, found {text!r}", f"cần một số nguyên, nhưng gặp {text!r}")
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, found {value}")
+        raise argparse.ArgumentTypeError(
+            tr(f"expected 1 or more, found {value}", f"cần từ 1 trở lên, nhưng gặp {value}")
+        )
     return value
+
+
+#: Vietnamese forms of the library's messages that users meet most on the command
+#: line, by error code: a pattern of the English message and its Vietnamese template.
+_ERRORS_VI: dict[str, tuple[tuple[str, str], ...]] = {
+    "no-such-path": (
+        (r"(?P<p>.+): no such file or folder", "{p}: không có tệp hay thư mục này"),
+        (r"no paths given", "chưa có đường dẫn nào"),
+    ),
+    "no-table-files": (
+        (
+            r"(?P<p>.+): no \.csv, \.xlsx or \.parquet files found",
+            "{p}: không tìm thấy tệp .csv, .xlsx hay .parquet nào",
+        ),
+    ),
+    "xls-not-xlsx": (
+        (
+            r"(?P<p>.+): this is an Excel 97-2003 \(\.xls\) workbook, not \.xlsx; save it as \.xlsx",
+            "{p}: đây là tệp Excel 97-2003 (.xls), không phải .xlsx; hãy lưu lại dạng .xlsx",
+        ),
+    ),
+    "bad-period": (
+        (
+            r"expected a period like (?P<forms>.+), found (?P<v>.+)",
+            "cần một kỳ như {forms}, nhưng gặp {v}",
+        ),
+        (
+            r"month (?P<m>\d+) does not exist in period (?P<v>.+); expected a period like "
+            r"(?P<forms>.+)",
+            "tháng {m} không có trong kỳ {v}; cần một kỳ như {forms}",
+        ),
+        (
+            r"expected a year between 1900 and 2100 in the period, found (?P<v>.+)",
+            "cần một năm từ 1900 đến 2100 trong kỳ, nhưng gặp {v}",
+        ),
+        (r"the period (?P<v>.+) ends before it starts", "kỳ {v} kết thúc trước khi bắt đầu"),
+        (
+            r"(?P<v>.+) is not a real date \(in (?P<o>.+)\)",
+            "{v} không phải là một ngày có thật (trong {o})",
+        ),
+        (
+            r"expected a date as YYYY-MM-DD or DD/MM/YYYY in the period range, found (?P<v>.+) "
+            r"\(in (?P<o>.+)\); expected a period like (?P<forms>.+)",
+            "cần một ngày dạng YYYY-MM-DD hoặc DD/MM/YYYY trong khoảng kỳ, nhưng gặp {v} "
+            "(trong {o}); cần một kỳ như {forms}",
+        ),
+    ),
+    "unknown-indicator": (
+        (
+            r"no indicator (?P<id>.+); closest: (?P<close>.+)",
+            "không có chỉ tiêu {id}; gần nhất: {close}",
+        ),
+        (
+            r"no indicator (?P<id>.+); see chitieu\.list_indicators\(\)",
+            "không có chỉ tiêu {id}; xem 'chitieu indicators'",
+        ),
+    ),
+    "unknown-plan": (
+        (
+            r"no plan is called (?P<n>.+) and there is no such file; known plans: (?P<k>.+), "
+            r"or give a plan file \(\.yaml, \.json, \.toml\)",
+            "không có kế hoạch nào tên {n} và cũng không có tệp này; các kế hoạch đã biết: {k}, "
+            "hoặc đưa một tệp kế hoạch (.yaml, .json, .toml)",
+        ),
+        (
+            r"no plan is called (?P<n>.+); known plans: (?P<k>.+)",
+            "không có kế hoạch nào tên {n}; các kế hoạch đã biết: {k}",
+        ),
+    ),
+}
+
+
+def translate_error(code: str, text: str, lang: Lang) -> str:
+    """The message *text* of a library error with code *code*, in *lang*.
+
+    The library speaks English; the messages users meet most (a missing path,
+    a bad period, an unknown indicator or plan) have a Vietnamese form here.
+    Any other message stays as it is.
+
+    Examples
+    --------
+    >>> translate_error("no-such-path", "khong-co: no such file or folder", "vi")
+    'khong-co: không có tệp hay thư mục này'
+    >>> translate_error("no-such-path", "khong-co: no such file or folder", "en")
+    'khong-co: no such file or folder'
+    >>> translate_error("bad-period", "expected a period like 2024 or 2024-H1, found 'x'", "vi")
+    "cần một kỳ như 2024 hoặc 2024-H1, nhưng gặp 'x'"
+    """
+    if lang != "vi":
+        return text
+    for pattern, template in _ERRORS_VI.get(code, ()):
+        found = re.fullmatch(pattern, text)
+        if found is not None:
+            parts = dict(found.groupdict())
+            if "forms" in parts:
+                parts["forms"] = parts["forms"].replace(" or ", " hoặc ")
+            return template.format(**parts)
+    return text
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
@@ -103,8 +298,12 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
         "--lang",
         choices=LANGS,
         default=default_lang(),
-        help="language of messages and labels, and how numbers are written (4.500 or 4,500): "
-        "vi (default, or $CHITIEU_LANG) or en / ngôn ngữ của thông báo, nhãn và cách viết số",
+        help=tr(
+            "language of messages and labels, and how numbers are written (4.500 or 4,500): "
+            "vi (default, or $CHITIEU_LANG) or en / ngôn ngữ của thông báo, nhãn và cách viết số",
+            "ngôn ngữ của thông báo, trợ giúp và nhãn, và cách viết số (4.500 hay 4,500): vi "
+            "(mặc định, hoặc $CHITIEU_LANG) hay en / language of messages and labels",
+        ),
     )
 
 
@@ -115,7 +314,10 @@ def add_output_option(parser: argparse.ArgumentParser, what: str) -> None:
         "--output",
         metavar="FILE",
         type=Path,
-        help=f"write {what} to FILE (UTF-8) instead of standard output",
+        help=tr(
+            f"write {what} to FILE (UTF-8) instead of standard output",
+            f"ghi {what} vào FILE (UTF-8) thay vì in ra đầu ra chuẩn",
+        ),
     )
 
 
