@@ -209,7 +209,7 @@ def test_quality_sheet_prints_like_the_others(planted: Report, tmp_path: Path) -
 def test_workbook_of_a_clean_report_says_none(clean: Report, tmp_path: Path) -> None:
     path = clean.with_quality().to_excel(tmp_path / "r.xlsx", lang="en")
     rows = sheet_rows(path, quality_sheet_name("en"))
-    assert ("No data-quality warning.",) == tuple(c for c in rows[-1] if c is not None)
+    assert tuple(c for c in rows[-1] if c is not None) == ("No data-quality warning.",)
 
 
 def test_workbook_without_quality_has_no_sheet(planted: Report, tmp_path: Path) -> None:
