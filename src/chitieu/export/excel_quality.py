@@ -88,6 +88,7 @@ def write_quality_sheet(workbook: Any, report: Any, lang: str = "vi") -> None:
     if result is None:
         return
     from chitieu.export.excel import _height, _text_lines
+    from chitieu.numbers import format_number
     from chitieu.validation.catalogue import QUALITY
 
     vi = lang == "vi"
@@ -129,16 +130,17 @@ def write_quality_sheet(workbook: Any, report: Any, lang: str = "vi") -> None:
             bold,
         )  # fmt: skip
         return
-    for code, n in result.counts().items():
-        entry = QUALITY[code]
-        _text(sheet, row, 0, code, code_format)
-        _text(sheet, row, 1, f"{entry.title_vi if vi else entry.title_en}: {n:,}", top)
+    for name, n in result.counts().items():
+        kind = QUALITY[name]
+        count = format_number(n, lang)
+        _text(sheet, row, 0, name, code_format)
+        _text(sheet, row, 1, f"{kind.title_vi if vi else kind.title_en}: {count}", top)
         row += 1
     row += 1
     head = row
     labels = [f"{pair[first]}\n{pair[second]}" for pair in QUALITY_HEADERS]
-    sheet.set_row(head, _height(max(_text_lines(t, w - 1) for t, w in zip(labels, _WIDTHS,
-                                                                           strict=True))))  # fmt: skip
+    lines = max(_text_lines(t, w - 1) for t, w in zip(labels, _WIDTHS, strict=True))
+    sheet.set_row(head, _height(lines))
     for col, label in enumerate(labels):
         _text(sheet, head, col, label, header)
     row += 1
