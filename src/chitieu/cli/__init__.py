@@ -113,12 +113,17 @@ class _Parser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
+        parents: Sequence[argparse.ArgumentParser] = kwargs.pop("parents", ())
         super().__init__(*args, **kwargs)
         self._positionals.title = tr("positional arguments", "đối số")
         self._optionals.title = tr("options", "tùy chọn")
         for action in self._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = tr("show this help message and exit", "hiện trợ giúp này rồi thoát")
+        # the parents' options join the groups of the same (translated) title
+        for parent in parents:
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
 
     def error(self, message: str) -> NoReturn:
         lang = current_lang()

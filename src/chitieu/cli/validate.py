@@ -22,6 +22,8 @@ from chitieu.cli._common import (
     positive_int,
     progress,
     say,
+    tr,
+    translate_error,
 )
 from chitieu.cli._formats import FORMATS, Checked, render
 from chitieu.errors import ReadError
@@ -40,46 +42,75 @@ def register(
     parser = subparsers.add_parser(
         "validate",
         parents=[parent],
-        help="check submissions and list every problem with its file and row",
-        description=(
+        help=tr(
+            "check submissions and list every problem with its file and row",
+            "kiểm tra dữ liệu gửi lên và liệt kê mọi lỗi cùng tệp và dòng của nó",
+        ),
+        description=tr(
             "Read each PATH (a folder, a .zip, a workbook or one table file), check it and "
             "list every problem with its file and row. Exit code 0: valid; 1: errors found; "
-            "2: a path cannot be read."
+            "2: a path cannot be read.",
+            "Đọc từng PATH (một thư mục, một tệp .zip, một sổ Excel hay một tệp bảng), kiểm "
+            "tra và liệt kê mọi lỗi cùng tệp và dòng của nó. Mã thoát 0: hợp lệ; 1: có lỗi; "
+            "2: không đọc được một đường dẫn.",
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="submission folder, .zip or file")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=tr("submission folder, .zip or file", "thư mục, tệp .zip hay tệp dữ liệu gửi lên"),
+    )
     parser.add_argument(
         "-f",
         "--format",
         choices=FORMATS,
         default="text",
-        help="text (default), json (ValidationReport.to_dict(); a list for several paths), "
-        "junit (JUnit XML), github (GitHub Actions annotations), sarif (SARIF 2.1.0) or "
-        "markdown (tables, for a CI job summary)",
+        help=tr(
+            "text (default), json (ValidationReport.to_dict(); a list for several paths), "
+            "junit (JUnit XML), github (GitHub Actions annotations), sarif (SARIF 2.1.0) or "
+            "markdown (tables, for a CI job summary)",
+            "text (văn bản, mặc định), json (ValidationReport.to_dict(); một danh sách khi có "
+            "nhiều đường dẫn), junit (JUnit XML), github (chú thích GitHub Actions), sarif "
+            "(SARIF 2.1.0) hoặc markdown (các bảng, cho phần tóm tắt của một lượt CI)",
+        ),
     )
     parser.add_argument(
         "--max-examples",
         type=positive_int,
         default=DEFAULT_MAX_EXAMPLES,
         metavar="N",
-        help=f"problems listed in detail per code, table and column (default {DEFAULT_MAX_EXAMPLES}); "
-        "all are counted",
+        help=tr(
+            f"problems listed in detail per code, table and column (default "
+            f"{DEFAULT_MAX_EXAMPLES}); all are counted",
+            f"số lỗi được liệt kê chi tiết cho mỗi mã, bảng và cột (mặc định "
+            f"{DEFAULT_MAX_EXAMPLES}); mọi lỗi đều được đếm",
+        ),
     )
     parser.add_argument(
         "--by-folder",
         action="store_true",
-        help="validate the folder holding each table file given (once per folder) instead of "
-        "the file alone; for pre-commit, which passes the changed files",
+        help=tr(
+            "validate the folder holding each table file given (once per folder) instead of "
+            "the file alone; for pre-commit, which passes the changed files",
+            "kiểm tra cả thư mục chứa mỗi tệp bảng được đưa (mỗi thư mục một lần) thay vì chỉ "
+            "tệp đó; dùng cho pre-commit, công cụ đưa vào các tệp đã thay đổi",
+        ),
     )
     parser.add_argument(
         "--consolidate",
         action="store_true",
-        help="the paths are the communes of one province: check each on its own, then put "
-        "together (a child who moved is one child), and show the rows that reach each level "
-        "and the problems found only across communes",
+        help=tr(
+            "the paths are the communes of one province: check each on its own, then put "
+            "together (a child who moved is one child), and show the rows that reach each level "
+            "and the problems found only across communes",
+            "các đường dẫn là các xã của một tỉnh: kiểm tra từng xã, rồi gộp lại (một trẻ đã "
+            "chuyển nơi ở vẫn là một trẻ), cho biết số dòng đến được từng cấp và các lỗi chỉ "
+            "thấy khi gộp các xã",
+        ),
     )
     add_lang_option(parser)
-    add_output_option(parser, "the result")
+    add_output_option(parser, tr("the result", "kết quả"))
     parser.set_defaults(handler=run)
 
 
@@ -118,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
             try:
                 subs.append((path, read_submission(path)))
             except ReadError as exc:
-                unreadable.append((exc.code, printable(mask_text(str(exc)))))
+                text = translate_error(exc.code, str(exc), lang)
+                unreadable.append((exc.code, printable(mask_text(text))))
             steps.step()
         if unreadable:
             for code, text in unreadable[:-1]:
