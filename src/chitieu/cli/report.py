@@ -359,7 +359,10 @@ def run(args: argparse.Namespace) -> int:
     plan = None
     if args.plan is not None:
         if isinstance(period, list):
-            raise CliUsageError("--plan takes one period; a plan's targets are for one period")
+            raise CliUsageError(
+                "--plan takes one period; a plan's targets are for one period",
+                vi="--plan chỉ nhận một kỳ; chỉ tiêu của kế hoạch là cho một kỳ",
+            )
         plan = load_plan(args.plan)
         check_period(plan, period)
     check_format(args)
