@@ -27,7 +27,9 @@ from chitieu.cli._common import (
     positive_int,
     progress,
     say,
+    tr,
 )
+from chitieu.numbers import format_number
 
 __all__ = ["DEFAULT_CHILDREN", "DEFAULT_OUT", "register", "run"]
 
@@ -44,13 +46,21 @@ def register(
     parser = subparsers.add_parser(
         "demo",
         parents=[parent],
-        help="generate a realistic commune, validate it and write its report",
-        description=(
+        help=tr(
+            "generate a realistic commune, validate it and write its report",
+            "tạo dữ liệu mô phỏng của một xã, kiểm tra và ghi báo cáo của xã đó",
+        ),
+        description=tr(
             "Generate realistic synthetic records (one commune of about 4,500 children by "
             "default; a province with a larger --children), write them to DIR/du-lieu/, "
             "validate them, compute the full report, write DIR/bao-cao-YEAR.xlsx and print "
             "the key indicators. A one-commune demo of 2024 is made under the code of Thị "
-            "trấn Thắng, and the targets of the town's 2024 plan are shown as an example."
+            "trấn Thắng, and the targets of the town's 2024 plan are shown as an example.",
+            "Tạo các bản ghi mô phỏng sát thực tế (mặc định một xã khoảng 4.500 trẻ em; một "
+            "tỉnh khi --children lớn hơn), ghi vào DIR/du-lieu/, kiểm tra, tính toàn bộ báo "
+            "cáo, ghi DIR/bao-cao-YEAR.xlsx và in các chỉ tiêu chính. Bản mô phỏng một xã năm "
+            "2024 được tạo với mã của Thị trấn Thắng, và các chỉ tiêu của kế hoạch năm 2024 "
+            "của thị trấn được hiển thị làm ví dụ.",
         ),
     )
     parser.add_argument(
@@ -58,36 +68,58 @@ def register(
         type=Path,
         default=DEFAULT_OUT,
         metavar="DIR",
-        help=f"folder for the data and the report (default: ./{DEFAULT_OUT})",
+        help=tr(
+            f"folder for the data and the report (default: ./{DEFAULT_OUT})",
+            f"thư mục ghi dữ liệu và báo cáo (mặc định: ./{DEFAULT_OUT})",
+        ),
     )
     parser.add_argument(
         "--children",
         type=positive_int,
         default=DEFAULT_CHILDREN,
         metavar="N",
-        help=f"children on the register (default {DEFAULT_CHILDREN:,}: one commune; "
-        "one commune per 4,500 children)",
+        help=tr(
+            f"children on the register (default {DEFAULT_CHILDREN:,}: one commune; "
+            "one commune per 4,500 children)",
+            f"số trẻ em trong sổ (mặc định {format_number(DEFAULT_CHILDREN, 'vi')}: một xã; "
+            "mỗi 4.500 trẻ em một xã)",
+        ),
     )
     parser.add_argument(
         "--communes",
         type=positive_int,
         default=None,
         metavar="K",
-        help="spread the children over K communes (default: one per 4,500 children)",
+        help=tr(
+            "spread the children over K communes (default: one per 4,500 children)",
+            "chia trẻ em cho K xã (mặc định: mỗi 4.500 trẻ em một xã)",
+        ),
     )
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        metavar="S",
+        help=tr("random seed (default 1)", "hạt giống ngẫu nhiên (mặc định 1)"),
+    )
     parser.add_argument(
         "--year",
         type=int,
         default=DEFAULT_YEAR,
         metavar="Y",
-        help=f"year of the records and the report (default {DEFAULT_YEAR})",
+        help=tr(
+            f"year of the records and the report (default {DEFAULT_YEAR})",
+            f"năm của các bản ghi và của báo cáo (mặc định {DEFAULT_YEAR})",
+        ),
     )
     parser.add_argument(
         "--level",
         choices=("commune", "district", "province", "national"),
         default="commune",
-        help="unit level of the report (default: commune)",
+        help=tr(
+            "unit level of the report (default: commune)",
+            "cấp đơn vị của báo cáo (mặc định: commune, cấp xã)",
+        ),
     )
     add_lang_option(parser)
     parser.set_defaults(handler=run)

@@ -14,6 +14,7 @@ from chitieu.cli._common import (
     emit,
     format_table,
     print_table,
+    tr,
 )
 
 __all__ = ["register", "run"]
@@ -28,18 +29,28 @@ def register(
     parser = subparsers.add_parser(
         "indicators",
         parents=[parent],
-        help="list the indicators with their official code and confidence",
-        description=(
+        help=tr(
+            "list the indicators with their official code and confidence",
+            "liệt kê các chỉ tiêu cùng mã chính thức và độ tin cậy",
+        ),
+        description=tr(
             "List every indicator of the registry: id, official code (and whether it is "
             "confirmed), confidence (high: read in the circular; medium: name seen; low: "
-            "inferred; n/a: supplementary), kind and name."
+            "inferred; n/a: supplementary), kind and name.",
+            "Liệt kê mọi chỉ tiêu trong danh mục: id, mã chính thức (và mã đã được xác nhận "
+            "hay chưa), độ tin cậy (high: đọc trong thông tư; medium: đã thấy tên; low: suy "
+            "ra; n/a: chỉ tiêu bổ sung), loại và tên.",
         ),
     )
     parser.add_argument(
-        "-f", "--format", choices=FORMATS, default="table", help="table (default), json or csv"
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help=tr("table (default), json or csv", "table (bảng, mặc định), json hoặc csv"),
     )
     add_lang_option(parser)
-    add_output_option(parser, "the list")
+    add_output_option(parser, tr("the list", "danh sách"))
     parser.set_defaults(handler=run)
 
 

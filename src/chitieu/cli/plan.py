@@ -24,6 +24,7 @@ from chitieu.cli._common import (
     format_table,
     message,
     say,
+    tr,
 )
 
 __all__ = ["register", "run_check"]
@@ -38,23 +39,46 @@ def register(
     parser = subparsers.add_parser(
         "plan",
         parents=[parent],
-        help="check a plan file (targets, units, indicators)",
-        description="Work with plan files (docs/plans.md).",
+        help=tr(
+            "check a plan file (targets, units, indicators)",
+            "kiểm tra một tệp kế hoạch (chỉ tiêu, đơn vị, chỉ số)",
+        ),
+        description=tr(
+            "Work with plan files (docs/plans.md).",
+            "Làm việc với các tệp kế hoạch (docs/plans.md).",
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     check = actions.add_parser(
         "check",
         parents=[parent],
-        help="check a plan file and print its targets",
-        description=(
+        help=tr(
+            "check a plan file and print its targets",
+            "kiểm tra một tệp kế hoạch và in các chỉ tiêu của nó",
+        ),
+        description=tr(
             "Read PLAN (.yaml, .json, .toml, or a known plan's short name), print the plan and "
             "its targets, and every problem with its code. Exit code 0 when the plan is "
-            "valid, 2 when it has problems or cannot be read."
+            "valid, 2 when it has problems or cannot be read.",
+            "Đọc PLAN (.yaml, .json, .toml, hoặc tên ngắn của một kế hoạch đã biết), in kế "
+            "hoạch và các chỉ tiêu, và mọi lỗi cùng mã của nó. Mã thoát 0 khi kế hoạch hợp lệ, "
+            "2 khi có lỗi hoặc không đọc được.",
         ),
     )
-    check.add_argument("plan", metavar="PLAN", help="plan file or known plan's short name")
     check.add_argument(
-        "-f", "--format", choices=FORMATS, default="text", help="text (default) or json"
+        "plan",
+        metavar="PLAN",
+        help=tr(
+            "plan file or known plan's short name",
+            "tệp kế hoạch hoặc tên ngắn của một kế hoạch đã biết",
+        ),
+    )
+    check.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help=tr("text (default) or json", "text (văn bản, mặc định) hoặc json"),
     )
     add_lang_option(check)
     check.set_defaults(handler=run_check)
@@ -123,9 +147,15 @@ def run_check(args: argparse.Namespace) -> int:
         if not Path(text).is_file():
             from chitieu.plans import UnknownPlanError
 
+            known = ", ".join(sorted(PLANS))
             raise UnknownPlanError(
-                f"no plan is called {text!r} and there is no such file; known plans: "
-                f"{', '.join(sorted(PLANS))}, or give a plan file (.yaml, .json, .toml)"
+                say(
+                    f"no plan is called {text!r} and there is no such file; known plans: "
+                    f"{known}, or give a plan file (.yaml, .json, .toml)",
+                    lang,
+                    vi=f"không có kế hoạch nào tên {text!r} và cũng không có tệp này; các kế "
+                    f"hoạch đã biết: {known}, hoặc đưa một tệp kế hoạch (.yaml, .json, .toml)",
+                )
             )
         found = check_plan_file(text)
         plan, problems = found.plan, found.problems

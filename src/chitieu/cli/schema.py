@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chitieu.cli._common import ExitCode, emit
+from chitieu.cli._common import ExitCode, emit, tr
 
 __all__ = ["register", "run_export"]
 
@@ -17,17 +17,28 @@ def register(
     parser = subparsers.add_parser(
         "schema",
         parents=[parent],
-        help="export the tables' Frictionless Table Schema files",
-        description="Work with the schemas of the submission tables.",
+        help=tr(
+            "export the tables' Frictionless Table Schema files",
+            "xuất các tệp Frictionless Table Schema của các bảng",
+        ),
+        description=tr(
+            "Work with the schemas of the submission tables.",
+            "Làm việc với lược đồ của các bảng dữ liệu gửi lên.",
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=type(parser))
     export = actions.add_parser(
         "export",
         parents=[parent],
-        help="write <table>.schema.json for every table and a datapackage.json",
-        description=(
+        help=tr(
+            "write <table>.schema.json for every table and a datapackage.json",
+            "ghi <table>.schema.json cho mỗi bảng và một tệp datapackage.json",
+        ),
+        description=tr(
             "Write one Frictionless Table Schema file per table (<table>.schema.json) and a "
-            "datapackage.json tying them together; prints the files written."
+            "datapackage.json tying them together; prints the files written.",
+            "Ghi một tệp Frictionless Table Schema cho mỗi bảng (<table>.schema.json) và một "
+            "tệp datapackage.json nối chúng lại; in ra các tệp đã ghi.",
         ),
     )
     export.add_argument(
@@ -35,7 +46,10 @@ def register(
         type=Path,
         default=Path("schemas"),
         metavar="DIR",
-        help="folder to write to (default: ./schemas; created if needed)",
+        help=tr(
+            "folder to write to (default: ./schemas; created if needed)",
+            "thư mục để ghi (mặc định: ./schemas; được tạo nếu chưa có)",
+        ),
     )
     export.set_defaults(handler=run_export)
 
