@@ -260,3 +260,15 @@ def test_outliers_over_the_report_periods_reach_the_outputs(tmp_path: Path) -> N
     ]
     rows = sheet_rows(rep.to_excel(tmp_path / "r.xlsx", lang="en"), quality_sheet_name("en"))
     assert any(r[0] == "outlier-high" and r[2] == "2024" for r in rows)
+
+
+def test_parquet_metadata_and_roll_up_keep_the_warnings(planted: Report, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from chitieu.export import read_metadata
+
+    province = planted.with_quality().rollup("province")
+    path = province.to_parquet(tmp_path / "r.parquet")
+    meta = read_metadata(path)
+    assert meta["level"] == "province"
+    assert meta["quality"]["counts"] == {"rate-implausibly-high": 1, "commune-without-records": 1}
+    assert pd.read_parquet(path).equals(province.table)
