@@ -29,6 +29,7 @@ from chitieu.cli._common import (
     positive_int,
     progress,
     say,
+    tr,
 )
 from chitieu.report.model import REPORT_FORMATS
 from chitieu.units import LEVELS
@@ -53,96 +54,159 @@ def register(
     parser = subparsers.add_parser(
         "report",
         parents=[parent],
-        help="validate a submission and compute its report",
-        description=(
+        help=tr(
+            "validate a submission and compute its report",
+            "kiểm tra dữ liệu gửi lên và tính báo cáo",
+        ),
+        description=tr(
             "Validate PATH, compute every indicator (or those of --indicators) for the "
             "period and write the report to --out (.xlsx, .csv, .parquet or .json; or, with "
             "--format, a DHIS2 data value set, ADX or SDMX-CSV). Without "
             "--out, print the key indicators (with --plan, beside the plan's targets). Stops "
-            "with exit code 1 when the data have errors, unless --allow-invalid."
+            "with exit code 1 when the data have errors, unless --allow-invalid.",
+            "Kiểm tra PATH, tính mọi chỉ tiêu (hoặc các chỉ tiêu của --indicators) cho kỳ báo "
+            "cáo và ghi báo cáo vào --out (.xlsx, .csv, .parquet hay .json; hoặc, với "
+            "--format, một bộ giá trị dữ liệu DHIS2, ADX hay SDMX-CSV). Không có --out thì in "
+            "các chỉ tiêu chính (với --plan, cạnh chỉ tiêu của kế hoạch). Dừng với mã thoát 1 "
+            "khi dữ liệu có lỗi, trừ khi có --allow-invalid.",
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="submission folder, .zip or file")
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        help=tr("submission folder, .zip or file", "thư mục, tệp .zip hay tệp dữ liệu gửi lên"),
+    )
     parser.add_argument(
         "-p",
         "--period",
         required=True,
         metavar="P",
-        help="2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30; several periods "
-        "separated by commas (2021,2022,2023,2024) / một hoặc nhiều kỳ, cách nhau bằng dấu phẩy",
+        help=tr(
+            "2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30; several periods "
+            "separated by commas (2021,2022,2023,2024) / một hoặc nhiều kỳ, cách nhau bằng dấu "
+            "phẩy",
+            "kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-07 hoặc 2024-01-01..2024-06-30; nhiều kỳ "
+            "thì cách nhau bằng dấu phẩy (2021,2022,2023,2024)",
+        ),
     )
     parser.add_argument(
         "--level",
         choices=LEVELS,
         default="commune",
-        help="unit level of the report (default: commune; higher levels add up the communes)",
+        help=tr(
+            "unit level of the report (default: commune; higher levels add up the communes)",
+            "cấp đơn vị của báo cáo (mặc định: commune, cấp xã; các cấp trên cộng số liệu "
+            "của các xã)",
+        ),
     )
     parser.add_argument(
         "--out",
         type=Path,
         metavar="FILE",
-        help="write the report to FILE: .xlsx (Excel workbook), .csv, .parquet or .json "
-        "(or the format of --format)",
+        help=tr(
+            "write the report to FILE: .xlsx (Excel workbook), .csv, .parquet or .json "
+            "(or the format of --format)",
+            "ghi báo cáo vào FILE: .xlsx (sổ Excel), .csv, .parquet hay .json (hoặc định dạng "
+            "của --format)",
+        ),
     )
     parser.add_argument(
         "--format",
         choices=REPORT_FORMATS,
         default=None,
-        help="the format of --out when its suffix does not say it: dhis2-json, dhis2-csv or "
-        "adx (DHIS2 data value sets, with --mapping), sdmx-csv (SDMX-CSV 2.0), or excel, csv, "
-        "parquet, json, html",
+        help=tr(
+            "the format of --out when its suffix does not say it: dhis2-json, dhis2-csv or "
+            "adx (DHIS2 data value sets, with --mapping), sdmx-csv (SDMX-CSV 2.0), or excel, "
+            "csv, parquet, json, html",
+            "định dạng của --out khi phần đuôi tệp không cho biết: dhis2-json, dhis2-csv hay "
+            "adx (bộ giá trị dữ liệu DHIS2, cần --mapping), sdmx-csv (SDMX-CSV 2.0), hoặc "
+            "excel, csv, parquet, json, html",
+        ),
     )
     parser.add_argument(
         "--mapping",
         type=Path,
         metavar="FILE",
-        help="with --format dhis2-json, dhis2-csv or adx: the DHIS2 mapping (YAML or JSON; "
-        "'chitieu dhis2 template' writes one)",
+        help=tr(
+            "with --format dhis2-json, dhis2-csv or adx: the DHIS2 mapping (YAML or JSON; "
+            "'chitieu dhis2 template' writes one)",
+            "với --format dhis2-json, dhis2-csv hay adx: tệp ánh xạ DHIS2 (YAML hay JSON; "
+            "'chitieu dhis2 template' ghi một tệp mẫu)",
+        ),
     )
     parser.add_argument(
         "--skip-unmapped",
         action="store_true",
-        help="with a DHIS2 format: leave out the figures the mapping does not give (and say "
-        "which) instead of stopping",
+        help=tr(
+            "with a DHIS2 format: leave out the figures the mapping does not give (and say "
+            "which) instead of stopping",
+            "với định dạng DHIS2: bỏ các số liệu mà ánh xạ không có (và nói là số liệu nào) "
+            "thay vì dừng lại",
+        ),
     )
     parser.add_argument(
         "--indicators",
         action="append",
         metavar="IDS",
-        help="comma-separated indicator ids (see 'chitieu indicators'; default: every "
-        "indicator the data can give); may be repeated",
+        help=tr(
+            "comma-separated indicator ids (see 'chitieu indicators'; default: every "
+            "indicator the data can give); may be repeated",
+            "các id chỉ tiêu cách nhau bằng dấu phẩy (xem 'chitieu indicators'; mặc định: mọi "
+            "chỉ tiêu mà dữ liệu tính được); có thể lặp lại",
+        ),
     )
     parser.add_argument(
         "--plan",
         metavar="NAME_OR_FILE",
-        help="compare the figures of the plan's commune with its targets: a known plan "
-        "(thi-tran-thang-2024) or a plan file (.yaml, .json, .toml); the period must be the "
-        "plan's. With --out, the attainment is added to the report (a plan sheet in Excel, "
-        "'attainment' in the JSON metadata, and the notes)",
+        help=tr(
+            "compare the figures of the plan's commune with its targets: a known plan "
+            "(thi-tran-thang-2024) or a plan file (.yaml, .json, .toml); the period must be "
+            "the plan's. With --out, the attainment is added to the report (a plan sheet in "
+            "Excel, 'attainment' in the JSON metadata, and the notes)",
+            "so số liệu của xã trong kế hoạch với các chỉ tiêu của kế hoạch: một kế hoạch đã "
+            "biết (thi-tran-thang-2024) hoặc một tệp kế hoạch (.yaml, .json, .toml); kỳ báo "
+            "cáo phải là kỳ của kế hoạch. Với --out, kết quả thực hiện được thêm vào báo cáo "
+            "(một trang kế hoạch trong Excel, 'attainment' trong siêu dữ liệu JSON, và phần "
+            "ghi chú)",
+        ),
     )
     parser.add_argument(
         "--allow-invalid",
         action="store_true",
-        help="leave out the rows with errors instead of stopping (says how many)",
+        help=tr(
+            "leave out the rows with errors instead of stopping (says how many)",
+            "bỏ các dòng có lỗi thay vì dừng lại (có nói bỏ bao nhiêu dòng)",
+        ),
     )
     parser.add_argument(
         "--publish",
         action="store_true",
-        help="suppress small counts before writing (counts 1 to K-1 hidden, and enough "
-        "other cells that none can be recovered); needs --out",
+        help=tr(
+            "suppress small counts before writing (counts 1 to K-1 hidden, and enough "
+            "other cells that none can be recovered); needs --out",
+            "che các số đếm nhỏ trước khi ghi (ẩn các số từ 1 đến K-1, và đủ các ô khác để "
+            "không ô nào suy ngược lại được); cần --out",
+        ),
     )
     parser.add_argument(
         "--k",
         type=positive_int,
         default=None,
         metavar="K",
-        help="with --publish: the smallest count shown (default 5)",
+        help=tr(
+            "with --publish: the smallest count shown (default 5)",
+            "với --publish: số đếm nhỏ nhất được hiện (mặc định 5)",
+        ),
     )
     parser.add_argument(
         "--no-quality",
         action="store_true",
-        help="leave out the data-quality section (communes without records, implausible rates, "
-        "outliers against the earlier periods) / không kèm phần chất lượng số liệu",
+        help=tr(
+            "leave out the data-quality section (communes without records, implausible "
+            "rates, outliers against the earlier periods) / không kèm phần chất lượng số liệu",
+            "không kèm phần chất lượng số liệu (xã không có bản ghi, tỷ lệ khó tin, giá trị "
+            "bất thường so với các kỳ trước)",
+        ),
     )
     add_lang_option(parser)
     parser.set_defaults(handler=run)
@@ -168,7 +232,9 @@ def parse_indicator_ids(values: list[str] | None) -> list[str] | None:
                 get_indicator(part)
                 ids.append(part)
     if not ids:
-        raise CliUsageError("--indicators names no indicator")
+        raise CliUsageError(
+            "--indicators names no indicator", vi="--indicators không nêu chỉ tiêu nào"
+        )
     return ids
 
 
@@ -180,15 +246,22 @@ def check_format(args: argparse.Namespace) -> None:
     fmt = getattr(args, "format", None)
     mapping = getattr(args, "mapping", None)
     if fmt is not None and args.out is None:
-        raise CliUsageError(f"--format {fmt} needs --out FILE")
+        raise CliUsageError(f"--format {fmt} needs --out FILE", vi=f"--format {fmt} cần --out FILE")
     if fmt in _DHIS2_FORMATS and mapping is None:
         raise CliUsageError(
-            f"--format {fmt} needs --mapping FILE (write one with 'chitieu dhis2 template')"
+            f"--format {fmt} needs --mapping FILE (write one with 'chitieu dhis2 template')",
+            vi=f"--format {fmt} cần --mapping FILE (ghi một tệp mẫu bằng 'chitieu dhis2 template')",
         )
     if mapping is not None and fmt not in _DHIS2_FORMATS:
-        raise CliUsageError("--mapping is for --format dhis2-json, dhis2-csv or adx")
+        raise CliUsageError(
+            "--mapping is for --format dhis2-json, dhis2-csv or adx",
+            vi="--mapping chỉ dùng với --format dhis2-json, dhis2-csv hay adx",
+        )
     if getattr(args, "skip_unmapped", False) and fmt not in _DHIS2_FORMATS:
-        raise CliUsageError("--skip-unmapped is for --format dhis2-json, dhis2-csv or adx")
+        raise CliUsageError(
+            "--skip-unmapped is for --format dhis2-json, dhis2-csv or adx",
+            vi="--skip-unmapped chỉ dùng với --format dhis2-json, dhis2-csv hay adx",
+        )
 
 
 def check_out(path: Path | None, fmt: str | None = None) -> None:
@@ -203,12 +276,16 @@ def check_out(path: Path | None, fmt: str | None = None) -> None:
     if suffix not in OUTPUT_SUFFIXES:
         raise CliUsageError(
             f"--out {path}: cannot tell the format from {suffix or 'no suffix'!r}; "
-            f"use one of {', '.join(OUTPUT_SUFFIXES)}"
+            f"use one of {', '.join(OUTPUT_SUFFIXES)}",
+            vi=f"--out {path}: không biết định dạng từ {suffix or 'tệp không có đuôi'!r}; "
+            f"hãy dùng một trong {', '.join(OUTPUT_SUFFIXES)}",
         )
     if suffix == ".xlsx" and not excel_available():
         raise CliUsageError(
             f"--out {path}: writing Excel needs xlsxwriter or openpyxl "
-            "(pip install 'chitieu[excel]'), or choose .csv, .parquet or .json"
+            "(pip install 'chitieu[excel]'), or choose .csv, .parquet or .json",
+            vi=f"--out {path}: ghi tệp Excel cần xlsxwriter hoặc openpyxl "
+            "(pip install 'chitieu[excel]'), hoặc chọn .csv, .parquet hay .json",
         )
 
 
@@ -343,7 +420,12 @@ def plan_notes(
 def _say_unit_missing(plan: Any, evaluation: Any, lang: Lang) -> None:
     if not evaluation.attrs.get("unit_found", True):
         notes = evaluation.attrs.get("notes_vi" if lang == "vi" else "notes", [])
-        message(f"chitieu: {notes[0]}" if notes else "chitieu: no data for the plan's unit")
+        none = say(
+            "chitieu: no data for the plan's unit",
+            lang,
+            vi="chitieu: không có số liệu của đơn vị trong kế hoạch",
+        )
+        message(f"chitieu: {notes[0]}" if notes else none)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -368,12 +450,20 @@ def run(args: argparse.Namespace) -> int:
     check_format(args)
     check_out(args.out, getattr(args, "format", None))
     if args.publish and args.out is None:
-        raise CliUsageError("--publish needs --out (the printed key figures are not suppressed)")
+        raise CliUsageError(
+            "--publish needs --out (the printed key figures are not suppressed)",
+            vi="--publish cần --out (các chỉ tiêu chính được in ra thì không được che)",
+        )
     if args.k is not None and not args.publish:
-        raise CliUsageError("--k is the threshold of --publish; add --publish")
+        raise CliUsageError(
+            "--k is the threshold of --publish; add --publish",
+            vi="--k là ngưỡng của --publish; hãy thêm --publish",
+        )
     k = 5 if args.k is None else args.k
     if k < 2:
-        raise CliUsageError(f"--k must be at least 2, found {k}")
+        raise CliUsageError(
+            f"--k must be at least 2, found {k}", vi=f"--k phải từ 2 trở lên, nhưng gặp {k}"
+        )
     with progress(4, say("reading", lang, vi="đang đọc")) as steps:
         sub = read_submission(args.path)
         steps.step(say("checking", lang, vi="đang kiểm tra"))
