@@ -41,7 +41,7 @@ def register(
         parents=[parent],
         help=tr(
             "check a plan file (targets, units, indicators)",
-            "kiểm tra một tệp kế hoạch (chỉ tiêu, đơn vị, chỉ số)",
+            "kiểm tra một tệp kế hoạch (chỉ tiêu kế hoạch, đơn vị, chỉ tiêu thống kê)",
         ),
         description=tr(
             "Work with plan files (docs/plans.md).",
