@@ -429,15 +429,32 @@ def _outliers(
             ratio, every["numerator"] / every["denominator"], every["numerator"]
         )
     key = ["indicator_id", "unit_code", "division_version"]
+    all_days = every["days"].to_numpy(dtype=np.float64)
+    all_starts = every["start"].to_numpy(dtype=object)
+    all_figures = every["figure"].to_numpy(dtype=np.float64)
     grouped: dict[Any, tuple[np.ndarray, np.ndarray, np.ndarray]] = {
-        k: (
-            g["days"].to_numpy(dtype=np.float64),
-            g["start"].to_numpy(dtype=object),
-            g["figure"].to_numpy(dtype=np.float64),
-        )
-        for k, g in every.groupby(key, sort=False)
-        if len(g) > min_periods
+        k: (all_days[at], all_starts[at], all_figures[at])
+        for k, at in every.groupby(key, sort=False).indices.items()
+        if len(at) > min_periods
     }
+    # only the periods with enough earlier periods of their length can be outliers
+    spans = every.loc[:, ["period", "days", "start"]].drop_duplicates("period")
+    testable = {
+        str(p.period)
+        for p in _rows(spans)
+        if sum(
+            1
+            for q in _rows(spans)
+            if q.start < p.start and abs(float(q.days) - float(p.days)) <= 0.1 * float(p.days)
+        )
+        >= min_periods
+    }
+    current = current.loc[current["period"].isin(list(testable)).to_numpy(dtype=bool)]
+    if len(current):
+        keys = zip(current["indicator_id"], current["unit_code"], current["division_version"],
+                   strict=True)  # fmt: skip
+        current = current.loc[np.fromiter((k in grouped for k in keys), dtype=bool,
+                                          count=len(current))]  # fmt: skip
     out: list[dict[str, Any]] = []
     metas = rep._metas()
     for row in _rows(current):
@@ -581,9 +598,10 @@ def _completeness(
             for code in part.get("communes", {}).get("without_records", []):
                 without.append((str(code), ""))
     if rep.level == "commune":
+        pairs = rep.table.loc[:, ["unit_code", "division_version"]].drop_duplicates()
         known = {
             (str(u), str(v))
-            for u, v in zip(rep.table["unit_code"], rep.table["division_version"], strict=True)
+            for u, v in zip(pairs["unit_code"], pairs["division_version"], strict=True)
         }
         versions_of = {u: v for u, v in known}
         without = [(c, v or versions_of.get(c, "")) for c, v in without]
