@@ -151,8 +151,9 @@ def test_several_periods_give_outliers_against_the_earlier_ones(
 
 def test_several_periods_refuse_a_plan(capsys: pytest.CaptureFixture[str], jump: Path) -> None:
     code, _, err = run(
-        capsys, "report", str(jump), "--period", "2023,2024", "--plan", "thi-tran-thang-2024"
-    )
+        capsys, "report", str(jump), "--period", "2023,2024", "--plan", "thi-tran-thang-2024",
+        "--lang", "en",
+    )  # fmt: skip
     assert code == 2
     assert "--plan takes one period" in err
 

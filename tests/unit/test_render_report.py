@@ -161,8 +161,9 @@ def test_dhis2_options_that_do_not_fit_are_usage_errors(
     code_text: str,
 ) -> None:
     code, _, err = _run(
-        capsys, "report", str(folder), "--period", "2024", "--out", str(tmp_path / "x.json"), *extra
-    )
+        capsys, "report", str(folder), "--period", "2024", "--out", str(tmp_path / "x.json"), *extra,
+        "--lang", "en",
+    )  # fmt: skip
     assert code == 2
     assert "chitieu: error [usage]:" in err and code_text in err
     assert not (tmp_path / "x.json").exists()
