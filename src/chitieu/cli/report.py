@@ -83,8 +83,7 @@ def register(
         metavar="P",
         help=tr(
             "2024, 2024-H1, 2024-Q3, 2024-07 or 2024-01-01..2024-06-30; several periods "
-            "separated by commas (2021,2022,2023,2024) / một hoặc nhiều kỳ, cách nhau bằng dấu "
-            "phẩy",
+            "separated by commas (2021,2022,2023,2024)",
             "kỳ báo cáo: 2024, 2024-H1, 2024-Q3, 2024-07 hoặc 2024-01-01..2024-06-30; nhiều kỳ "
             "thì cách nhau bằng dấu phẩy (2021,2022,2023,2024)",
         ),
@@ -203,7 +202,7 @@ def register(
         action="store_true",
         help=tr(
             "leave out the data-quality section (communes without records, implausible "
-            "rates, outliers against the earlier periods) / không kèm phần chất lượng số liệu",
+            "rates, outliers against the earlier periods)",
             "không kèm phần chất lượng số liệu (xã không có bản ghi, tỷ lệ khó tin, giá trị "
             "bất thường so với các kỳ trước)",
         ),
