@@ -281,3 +281,16 @@ def test_every_help_and_description_goes_through_tr() -> None:
                     assert is_tr or suppressed, f"{name}:{call.lineno} {keyword.arg}="
                     checked += 1
     assert checked >= 40
+
+
+def test_dhis2_template_and_schema_export_take_lang(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "m.yaml"
+    argv = ["dhis2", "template", "--indicators", "injury_rate", "-o", str(target)]
+    code, _, err = run(capsys, *argv)
+    assert code == 0 and err == f"đã ghi {target}\n"
+    code, _, err = run(capsys, *argv, "--lang", "en")
+    assert code == 0 and err == f"wrote {target}\n"
+    code, out, _ = run(capsys, "schema", "export", "--out", str(tmp_path / "s"), "--lang", "en")
+    assert code == 0 and "children.schema.json" in out

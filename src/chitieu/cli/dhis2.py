@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chitieu.cli._common import ExitCode, add_output_option, emit, tr
+from chitieu.cli._common import ExitCode, add_lang_option, add_output_option, emit, tr
 
 __all__ = ["register", "run_template"]
 
@@ -69,6 +69,7 @@ def register(
             "các id chỉ tiêu cách nhau bằng dấu phẩy (mặc định: mọi chỉ tiêu); có thể lặp lại",
         ),
     )
+    add_lang_option(template)
     add_output_option(template, tr("the template", "mẫu"))
     template.set_defaults(handler=run_template)
 
@@ -85,5 +86,5 @@ def run_template(args: argparse.Namespace) -> int:
         units = read_submission(args.units).units
     text = mapping_template(indicators=parse_indicator_ids(args.indicators), units=units)
     output: Path | None = args.output
-    emit(text, output)
+    emit(text, output, lang=args.lang)
     return int(ExitCode.OK)

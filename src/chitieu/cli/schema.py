@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chitieu.cli._common import ExitCode, emit, tr
+from chitieu.cli._common import ExitCode, add_lang_option, emit, tr
 
 __all__ = ["register", "run_export"]
 
@@ -51,6 +51,7 @@ def register(
             "thư mục để ghi (mặc định: ./schemas; được tạo nếu chưa có)",
         ),
     )
+    add_lang_option(export)
     export.set_defaults(handler=run_export)
 
 
