@@ -156,6 +156,12 @@ def test_several_periods_refuse_a_plan(capsys: pytest.CaptureFixture[str], jump:
     )  # fmt: skip
     assert code == 2
     assert "--plan takes one period" in err
+    code, _, err = run(
+        capsys, "report", str(jump), "--period", "2023,2024", "--plan", "thi-tran-thang-2024",
+        "--lang", "vi",
+    )  # fmt: skip
+    assert code == 2
+    assert "--plan chỉ nhận một kỳ" in err
 
 
 def test_json_has_the_warnings_and_the_same_table(
