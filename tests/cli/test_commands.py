@@ -213,6 +213,7 @@ def test_report_without_plan_shows_no_target(
     assert "kế hoạch" not in out and "đạt" not in out
 
 
+@pytest.mark.slow
 def test_report_with_plan_prints_the_targets_of_the_plans_commune(
     capsys: pytest.CaptureFixture[str], thang_folder: Path
 ) -> None:
@@ -451,6 +452,7 @@ def test_demo_writes_csv_when_excel_is_missing(
     assert f"Report: {target}" in out
 
 
+@pytest.mark.slow
 def test_demo_data_carry_the_plans_unit_code(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

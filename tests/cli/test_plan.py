@@ -170,6 +170,7 @@ def test_report_with_a_plan_file_writes_the_attainment_in_json(
     assert any(n.startswith("Kế hoạch:") for n in meta["notes"])
 
 
+@pytest.mark.slow
 def test_report_with_a_plan_for_publication_keeps_only_the_results(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -187,6 +188,7 @@ def test_report_with_a_plan_for_publication_keeps_only_the_results(
     assert any(r["status"] != "no data" for r in attainment)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin", [-10.0, 10.0])
 def test_report_compares_a_target_per_100000_in_its_own_unit(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, margin: float
@@ -226,6 +228,7 @@ def test_the_demo_workbook_has_the_example_plans_sheet(
     assert all(str(r[13]).split(" ", 1)[1] in ("met", "not met", "no data") for r in rows)
 
 
+@pytest.mark.slow
 def test_report_with_a_plan_as_html_has_the_attainment_section(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -186,6 +186,7 @@ def test_json_has_the_warnings_and_the_same_table(
     assert COMMUNE_NAME not in json.dumps(quality, ensure_ascii=False)
 
 
+@pytest.mark.slow
 def test_workbook_has_the_sheet_and_no_quality_removes_it(
     capsys: pytest.CaptureFixture[str], planted: Path, tmp_path: Path
 ) -> None:

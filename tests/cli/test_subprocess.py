@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from chitieu import __version__
 
 
@@ -32,6 +34,7 @@ def test_python_m_chitieu_version() -> None:
     assert done.stderr == ""
 
 
+@pytest.mark.slow
 def test_python_m_chitieu_validate_json_and_exit_1() -> None:
     root = Path(__file__).resolve().parents[2]
     done = _run(

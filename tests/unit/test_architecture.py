@@ -10,6 +10,7 @@ a higher one, even lazily, and nothing below the command line imports it.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,7 @@ def _imported(name: str, node: ast.Import | ast.ImportFrom) -> list[str]:
     return [f"{module}.{a.name}" if f"{module}.{a.name}" in MODULES else module for a in node.names]
 
 
+@functools.cache
 def _graph(*, module_level: bool) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in MODULES.items():

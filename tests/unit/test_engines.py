@@ -106,6 +106,7 @@ def test_partition_folders_give_the_memory_report(
     assert len(rep.input_hash) == 64
 
 
+@pytest.mark.slow
 def test_dask_engine_equals_memory(national: Submission, whole: chitieu.report.Report) -> None:
     pytest.importorskip("dask")
     rep = chitieu.report(national, period="2024", engine="dask")

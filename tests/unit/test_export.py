@@ -153,6 +153,7 @@ def test_excel_writes_text_from_data_as_text_never_formulas(tmp_path: Path) -> N
     assert {c.parent.title for c in found} == {"Bìa - Cover", "Dân số - Population"}
 
 
+@pytest.mark.slow
 def test_excel_in_english(rep: Report, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(to_excel(rep, tmp_path / "en.xlsx", lang="en"))
     assert wb.sheetnames[:2] == ["Cover - Bìa", "Population - Dân số"]
@@ -250,6 +251,7 @@ def test_html_file(rep: Report, tmp_path: Path) -> None:
     assert "Dân số trẻ em" in page
 
 
+@pytest.mark.slow
 def test_notes_travel_into_the_exports(rep: Report, tmp_path: Path) -> None:
     noted = rep.with_notes("left out 2 rows with errors")
     assert noted.notes == (*rep.notes, "left out 2 rows with errors")
@@ -290,6 +292,7 @@ def test_html_of_an_ordinary_report_says_internal_and_uses_no_x(rep: Report) -> 
     assert "<td style='text-align:right'>x</td>" not in html
 
 
+@pytest.mark.slow
 def test_suppressed_workbook_shows_x_with_a_legend_never_the_count(
     rep: Report, published: Report, tmp_path: Path
 ) -> None:
@@ -316,6 +319,7 @@ def test_suppressed_workbook_shows_x_with_a_legend_never_the_count(
     assert any("BẢN NỘI BỘ" in str(c) for c in _cells(internal["Bìa - Cover"]))
 
 
+@pytest.mark.slow
 def test_zero_denominator_shows_dots_not_x_and_not_blank(rep: Report, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(rep.to_excel(tmp_path / "z.xlsx"))
     rows = _sheet_rows(wb["Bảo vệ - Protection"])

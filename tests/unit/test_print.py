@@ -78,6 +78,7 @@ def test_cover_fits_on_two_pages_of_rows(book: openpyxl.Workbook) -> None:
     assert sum(heights) < 1_600
 
 
+@pytest.mark.slow
 def test_english_footer_says_page(rep: Report, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(to_excel(rep, tmp_path / "en.xlsx", lang="en"))
     assert wb.worksheets[0].oddFooter.center.text.endswith("Page &P of &N")

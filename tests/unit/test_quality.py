@@ -98,6 +98,7 @@ def test_a_drop_is_an_outlier_low() -> None:
     assert ("outlier-low", "2024") in codes_of(check(years_report(sub)), "injury_events")
 
 
+@pytest.mark.slow
 def test_history_given_apart_equals_the_periods_of_one_report() -> None:
     sub = commune(4000, {2020: 20, 2021: 22, 2022: 19, 2023: 21, 2024: 60})
     together = check(years_report(sub)).table
@@ -187,6 +188,7 @@ def test_national_magnitudes_can_be_given() -> None:
 
 
 # -- completeness ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_communes_without_records_and_communes_not_submitted() -> None:
     sub = commune(300, {2024: 1}, extra_communes=("00002",))
     for result in (check(sub, period="2024"),

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -117,6 +118,7 @@ def _chitieu_cells(table: str, frame: pd.DataFrame) -> set[tuple[str, str, objec
     return out
 
 
+@pytest.mark.slow
 @given(
     table=st.sampled_from(TABLES_TRIED),
     mutations=st.lists(
