@@ -17,12 +17,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["COUNT_COLUMNS", "OUTPUT_COLUMNS", "RATIO_KINDS", "finish", "values"]
+__all__ = ["COUNT_COLUMNS", "OUTPUT_COLUMNS", "RATIO_KINDS", "cell_keys", "finish", "values"]
 
 #: The columns every computed result ends with.
 OUTPUT_COLUMNS = ("numerator", "denominator", "value")
@@ -30,6 +31,25 @@ OUTPUT_COLUMNS = ("numerator", "denominator", "value")
 COUNT_COLUMNS = ("numerator", "denominator", "units_missing")
 #: Kinds of indicator whose value is a ratio of numerator to denominator.
 RATIO_KINDS = ("percent", "rate_per_1000", "ratio")
+
+
+def cell_keys(dims: Sequence[str]) -> list[str]:
+    """The columns that name one cell of a counts table with dimensions *dims*.
+
+    Cells with the same keys are the same cell: their counts add up.
+
+    >>> cell_keys(["sex"])
+    ['indicator_id', 'period', 'unit_code', 'division_version', 'breakdown', 'sex', 'multi_response']
+    """
+    return [
+        "indicator_id",
+        "period",
+        "unit_code",
+        "division_version",
+        "breakdown",
+        *dims,
+        "multi_response",
+    ]
 
 
 def values(

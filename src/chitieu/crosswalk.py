@@ -78,6 +78,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from chitieu.counts import cell_keys
 from chitieu.errors import ChitieuError, ReadError
 
 __all__ = [
@@ -834,15 +835,7 @@ def recode_report(
     used = set(table.loc[old_mask, "unit_code"].astype("str").unique())
     _refuse_missing(used - set(cw.table["old_commune_code"]), "the report")
     _refuse_split_without_share(cw, used)
-    keys = [
-        "indicator_id",
-        "period",
-        "unit_code",
-        "division_version",
-        "breakdown",
-        *dims,
-        "multi_response",
-    ]
+    keys = cell_keys(dims)
     work = table.loc[:, keys].copy()
     for column in ("numerator", "denominator"):
         work[column] = table[column].to_numpy(dtype=np.float64)

@@ -383,6 +383,7 @@ def stack(reports: Sequence[Report]) -> Report:
     '2024-H1, 2024-H2'
     """
     from chitieu.indicators import get_indicator, list_indicators
+    from chitieu.report.build import merged_units
     from chitieu.report.model import Report
     from chitieu.report.table import (
         TOTAL,
@@ -441,17 +442,7 @@ def stack(reports: Sequence[Report]) -> Report:
         table = table.iloc[rows].reset_index(drop=True)
     catalogue = list_indicators().set_index("id")
     skipped = pd.concat([rep.skipped for rep in reports], ignore_index=True)
-    units = pd.concat([rep.units for rep in reports], ignore_index=True).drop_duplicates(
-        subset=["level", "unit_code", "division_version"]
-    )
-    hierarchies: dict[str, pd.DataFrame] = {}
-    for rep in reports:
-        for version, frame in rep.hierarchies.items():
-            hierarchies[version] = (
-                pd.concat([hierarchies[version], frame], ignore_index=True).drop_duplicates()
-                if version in hierarchies
-                else frame
-            )
+    units, hierarchies = merged_units(reports)
     notes = [f"{rep.period}: {note}" for rep in reports for note in rep.notes]
     return Report(
         table=table,

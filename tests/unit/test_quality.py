@@ -25,11 +25,14 @@ def commune(
     deaths: Mapping[int, int] | None = None,
     *,
     extra_communes: tuple[str, ...] = (),
+    name: str = "Xã",
 ) -> Submission:
     """Commune 00001 with *n_children* children (born 2012) and, each year, some injured.
 
     ``injuries[year]`` children are injured that year, ``deaths[year]`` of them die.
     Every child is injured at most once; injured children are taken in order.
+    *extra_communes* are in the units table without a record; every commune is
+    called *name*.
     """
     place = {"commune_code": "00001", "division_version": "2008"}
     children = make_frame(
@@ -58,7 +61,7 @@ def commune(
     ]  # fmt: skip
     for code in ("00001", *extra_communes):
         units.append(
-            {"unit_code": code, "division_version": "2008", "name": "Xã", "level": "COMMUNE",
+            {"unit_code": code, "division_version": "2008", "name": name, "level": "COMMUNE",
              "district_code": "001", "province_code": "01", "records_from": "2020-01-01",
              "records_to": "2024-12-31"}
         )  # fmt: skip

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_quality import commune as _commune
 
 import chitieu
 from chitieu.export.excel_quality import QUALITY_HEADERS, quality_sheet_name
 from chitieu.export.html import to_html
-from chitieu.indicators.examples import make_frame
 from chitieu.quality import QualityResult
 from chitieu.report import Report
 from chitieu.submission import Submission
@@ -31,43 +31,9 @@ def commune(
     *,
     extra_communes: tuple[str, ...] = (),
 ) -> Submission:
-    """Commune 00001 with *n_children* children and, each year, ``injuries[year]`` injured.
-
-    ``deaths[year]`` of them die; *extra_communes* are in the units table without a record.
-    """
-    place = {"commune_code": "00001", "division_version": "2008"}
-    children = make_frame(
-        "children",
-        [
-            {"child_id": f"K{i}", **place, "birth_date": "2012-06-01", "sex": "MF"[i % 2],
-             "ethnicity": "01", "entry_date": "2012-06-10"}
-            for i in range(n_children)
-        ],
-    )  # fmt: skip
-    rows = []
-    k = 0
-    for year, n in sorted((injuries or {}).items()):
-        dead = (deaths or {}).get(year, 0)
-        for j in range(n):
-            rows.append(
-                {"injury_id": f"I{k}", "child_id": f"K{k}", "registered_here": True,
-                 "injury_date": f"{year}-05-01", **place, "injury_type": "01", "place": "HOME",
-                 "outcome": "DIED" if j < dead else "INJURED"}
-            )  # fmt: skip
-            k += 1
-    units = [
-        {"unit_code": "01", "division_version": "2008", "name": "Tỉnh", "level": "PROVINCE"},
-        {"unit_code": "001", "division_version": "2008", "name": "Huyện", "level": "DISTRICT",
-         "province_code": "01"},
-    ]  # fmt: skip
-    for code in ("00001", *extra_communes):
-        units.append(
-            {"unit_code": code, "division_version": "2008", "name": COMMUNE_NAME,
-             "level": "COMMUNE", "district_code": "001", "province_code": "01",
-             "records_from": "2020-01-01", "records_to": "2024-12-31"}
-        )  # fmt: skip
-    return Submission(
-        children=children, injuries=make_frame("injuries", rows), units=make_frame("units", units)
+    """The commune of ``test_quality``, its units named :data:`COMMUNE_NAME`."""
+    return _commune(
+        n_children, injuries, deaths, extra_communes=extra_communes, name=COMMUNE_NAME
     )
 
 

@@ -17,7 +17,9 @@ from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
+
+from chitieu.validation.render import Lang, format_table, say
 
 __all__ = [
     "LANGS",
@@ -40,7 +42,6 @@ __all__ = [
     "translate_error",
 ]
 
-Lang = Literal["vi", "en"]
 LANGS: tuple[str, ...] = ("vi", "en")
 LANG_ENV = "CHITIEU_LANG"
 
@@ -87,19 +88,6 @@ class CliUsageError(Exception):
     def text(self, lang: Lang) -> str:
         """The message in *lang* (English when it has no Vietnamese form)."""
         return say(str(self), lang, vi=self.vi)
-
-
-def say(text: str, lang: Lang, *, vi: str | None = None) -> str:
-    """Pick the Vietnamese or English form of a message.
-
-    Examples
-    --------
-    >>> say("3 rows left out", "vi", vi="bỏ 3 dòng")
-    'bỏ 3 dòng'
-    >>> say("3 rows left out", "en", vi="bỏ 3 dòng")
-    '3 rows left out'
-    """
-    return vi if (lang == "vi" and vi is not None) else text
 
 
 def default_lang() -> Lang:
@@ -431,55 +419,6 @@ def progress(total: int, description: str) -> Iterator[_Steps]:
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield _Steps(bar, task)
-
-
-def format_table(
-    rows: Sequence[Sequence[object]],
-    headers: Sequence[str],
-    *,
-    align: str | None = None,
-) -> str:
-    """Plain fixed-width text table (the last column is never padded).
-
-    Parameters
-    ----------
-    rows
-        Cells, converted with ``str`` (``None`` shows as empty).
-    headers
-        Column headers.
-    align
-        One letter per column, ``l`` or ``r`` (default: all left).
-
-    Examples
-    --------
-    >>> print(format_table([["a", 1], ["bcd", 22]], ["name", "n"], align="lr"))
-    name   n
-    ----  --
-    a      1
-    bcd   22
-    """
-    cells = [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        for i, c in enumerate(row):
-            widths[i] = max(widths[i], len(c))
-    align = align or "l" * len(headers)
-    last = len(headers) - 1
-
-    def line(values: Sequence[str]) -> str:
-        parts = []
-        for i, v in enumerate(values):
-            if align[i] == "r":
-                parts.append(v.rjust(widths[i]))
-            elif i == last:
-                parts.append(v)
-            else:
-                parts.append(v.ljust(widths[i]))
-        return "  ".join(parts).rstrip()
-
-    out = [line(list(headers)), line(["-" * w for w in widths])]
-    out.extend(line(r) for r in cells)
-    return "\n".join(out)
 
 
 def print_table(

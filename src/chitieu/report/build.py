@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from chitieu.counts import cell_keys
 from chitieu.errors import DataNotAvailableError
 from chitieu.inbound import Validation
 from chitieu.periods import PeriodLike, parse_periods
@@ -373,6 +374,22 @@ def _report_by_parts(
     return combined if level == "commune" else combined.rollup(level)
 
 
+def merged_units(reports: Sequence[Report]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The units of several reports, each once, and their hierarchies by division version."""
+    units = pd.concat([rep.units for rep in reports], ignore_index=True).drop_duplicates(
+        subset=["level", "unit_code", "division_version"]
+    )
+    hierarchies: dict[str, pd.DataFrame] = {}
+    for rep in reports:
+        for version, frame in rep.hierarchies.items():
+            hierarchies[version] = (
+                pd.concat([hierarchies[version], frame], ignore_index=True).drop_duplicates()
+                if version in hierarchies
+                else frame
+            )
+    return units, hierarchies
+
+
 def combine(reports: Sequence[Report]) -> Report:
     """One commune-level report from the reports of parts of a submission.
 
@@ -418,15 +435,7 @@ def combine(reports: Sequence[Report]) -> Report:
         for dim in dims:
             if dim not in table:
                 table[dim] = TOTAL
-        keys = [
-            "indicator_id",
-            "period",
-            "unit_code",
-            "division_version",
-            "breakdown",
-            *dims,
-            "multi_response",
-        ]
+        keys = cell_keys(dims)
         work = table[keys].copy()
         work["numerator"] = table["numerator"]
         work["denominator"] = table["denominator"]
@@ -469,17 +478,7 @@ def combine(reports: Sequence[Report]) -> Report:
     for (iid, label), n in partial.items():
         notes.append(f"{iid} ({label}) has no data in {n:,} of {len(reports):,} parts")
     catalogue = list_indicators().set_index("id")
-    units = pd.concat([rep.units for rep in reports], ignore_index=True).drop_duplicates(
-        subset=["level", "unit_code", "division_version"]
-    )
-    hierarchies: dict[str, pd.DataFrame] = {}
-    for rep in reports:
-        for version, frame in rep.hierarchies.items():
-            hierarchies[version] = (
-                pd.concat([hierarchies[version], frame], ignore_index=True).drop_duplicates()
-                if version in hierarchies
-                else frame
-            )
+    units, hierarchies = merged_units(reports)
     digests = tuple(rep.input_hash for rep in reports)
     return Report(
         table=finished,

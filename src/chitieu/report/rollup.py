@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from chitieu.counts import cell_keys
 from chitieu.units import (
     UNKNOWN_UNIT,
     parent_codes,
@@ -55,15 +56,7 @@ def _rollup_frame(
             .to_numpy(dtype=np.float64, na_value=np.nan),
         }
     )
-    keys = [
-        "indicator_id",
-        "period",
-        "unit_code",
-        "division_version",
-        "breakdown",
-        *dims,
-        "multi_response",
-    ]
+    keys = cell_keys(dims)
     summed = (
         work.groupby(keys, sort=False, dropna=False)[["numerator", "denominator", "units_missing"]]
         .sum(min_count=1)
