@@ -360,10 +360,40 @@ def _map(mapping: Mapping[str, float], keys: np.ndarray, default: float = 0.0) -
     return out
 
 
+def _draw_index(rng: np.random.Generator, weights: Mapping[str, float], size: int) -> np.ndarray:
+    """Positions in *weights* of *size* codes drawn with *weights* (``int8``).
+
+    The same draws as :func:`_draw`, kept as small integers: a column of codes
+    then costs one byte a row until it is turned into strings by :func:`_labels`.
+    """
+    if not size:
+        return np.zeros(0, dtype=np.int8)
+    return rng.choice(len(weights), size=size, p=_p(weights)).astype(np.int8)
+
+
 def _draw(rng: np.random.Generator, weights: Mapping[str, float], size: int) -> np.ndarray:
     """*size* codes drawn with *weights* (as an array of str)."""
     keys = np.array(list(weights), dtype=str)
-    return keys[rng.choice(len(keys), size=size, p=_p(weights))] if size else keys[:0]
+    return keys[_draw_index(rng, weights, size)] if size else keys[:0]
+
+
+def _labels(keys: Sequence[str], codes: np.ndarray, present: np.ndarray | None = None) -> pa.Array:
+    """``keys[codes]`` as an Arrow string array, null where *present* is false or a code is -1.
+
+    Built by Arrow from the integer codes, never through Python strings, so
+    that a column of millions of rows costs its final size only.
+
+    Examples
+    --------
+    >>> _labels(["M", "F"], np.array([1, 0, -1])).to_pylist()
+    ['F', 'M', None]
+    """
+    codes = np.asarray(codes)
+    missing = codes < 0
+    if present is not None:
+        missing |= ~np.asarray(present, dtype=bool)
+    dictionary = pa.array(list(keys), type=pa.large_string())
+    return pc.take(dictionary, pa.array(codes, mask=missing if missing.any() else None))
 
 
 def _uniform_day(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -398,11 +428,41 @@ def _dates(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
-    """Identifiers ``prefix`` + zero-padded *numbers*, as an Arrow string array."""
-    digits = pc.utf8_lpad(
-        pa.array(np.asarray(numbers, dtype=np.int64)).cast(pa.string()), width, "0"
+    """Identifiers ``prefix`` + zero-padded *numbers*, as an Arrow string array.
+
+    Numbers of at most *width* digits are written straight into one buffer of
+    fixed-width rows (the usual case: ids of millions of children cost their
+    final size and one column of digits at a time); wider ones go through
+    Arrow's string functions.
+
+    Examples
+    --------
+    >>> _ids("C", np.array([1, 42]), 3).to_pylist()
+    ['C001', 'C042']
+    >>> _ids("X", np.array([7, 12345]), 3).to_pylist()
+    ['X007', 'X12345']
+    """
+    numbers = np.asarray(numbers, dtype=np.int64)
+    if numbers.size and (int(numbers.min()) < 0 or int(numbers.max()) >= 10**width):
+        digits = pc.utf8_lpad(pa.array(numbers).cast(pa.string()), width, "0")
+        joined: pa.Array = pc.binary_join_element_wise(prefix, digits, "")
+        return joined.cast(pa.large_string())
+    head = prefix.encode("utf-8")
+    row = len(head) + width
+    data = np.empty((numbers.size, row), dtype=np.uint8)
+    data[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
+    rest = numbers.copy()
+    digit = np.empty_like(rest)
+    for column in range(row - 1, len(head) - 1, -1):  # a loop over the digits
+        np.remainder(rest, 10, out=digit)
+        digit += ord("0")
+        data[:, column] = digit
+        rest //= 10
+    del rest, digit
+    offsets = np.arange(0, (numbers.size + 1) * row, row, dtype=np.int64)
+    return pa.LargeStringArray.from_buffers(
+        numbers.size, pa.py_buffer(offsets), pa.py_buffer(data.reshape(-1))
     )
-    return pc.binary_join_element_wise(prefix, digits, "")
 
 
 def _take(values: pa.Array, idx: np.ndarray, present: np.ndarray | None = None) -> pa.Array:
@@ -418,21 +478,33 @@ def _where(present: np.ndarray, values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _frame(table: str, data: Mapping[str, object], n: int) -> pd.DataFrame:
-    """A canonical frame of *table*: every schema column, at its dtype, in order."""
+def _frame(table: str, data: dict[str, object], n: int) -> pd.DataFrame:
+    """A canonical frame of *table*: every schema column, at its dtype, in order.
+
+    The frame takes the arrays of *data* without copying them (the callers
+    make them for it and change none afterwards) and empties *data*, so that
+    each array given in another dtype is freed once it is converted.
+    """
     columns: dict[str, pd.Series] = {}
     for name, spec in column_specs(table).items():
-        value = data.get(name)
+        value = data.pop(name, None)
+        text = spec.dtype == "str"
+        if text and isinstance(value, str):  # one value on every row, built by Arrow
+            value = pa.repeat(pa.scalar(value, pa.large_string()), n)
+        elif text and isinstance(value, np.ndarray) and value.dtype.kind == "U":
+            value = pa.array(value, type=pa.large_string())  # not through Python strings
         if isinstance(value, pa.Array | pa.ChunkedArray):
-            series = pd.Series(pd.array(value, dtype=spec.dtype))
+            series = pd.Series(pd.array(value, dtype=spec.dtype), copy=False)
         elif value is None or np.isscalar(value):
             series = pd.Series([value] * n, dtype=spec.dtype)
         else:
-            series = pd.Series(np.asarray(value), dtype=spec.dtype)
+            series = pd.Series(np.asarray(value), dtype=spec.dtype, copy=False)
+        del value
         if len(series) != n:  # pragma: no cover - a bug in this module
             raise AssertionError(f"{table}.{name}: {len(series)} values for {n} rows")
         columns[name] = series
-    return pd.DataFrame(columns, index=pd.RangeIndex(n))
+    # no copy: the columns are made for this frame only
+    return pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)
 
 
 def _sorted(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -1111,7 +1183,12 @@ def _sanctions(
     frame = _sorted(frame, ["decision_date", "commune_code"])
     numbers = np.arange(1, size + 1)
     frame["decision_id"] = pd.array(
-        pc.binary_join_element_wise(_ids("", numbers, 4), f"/{cal.year}/QĐ-XPVPHC", ""), dtype="str"
+        pc.binary_join_element_wise(
+            _ids("", numbers, 4),
+            pa.scalar(f"/{cal.year}/QĐ-XPVPHC", pa.large_string()),
+            pa.scalar("", pa.large_string()),
+        ),
+        dtype="str",
     )
     frame["violator_id"] = pd.array(_ids(f"VP{cal.year}", numbers, 4), dtype="str")
     return frame
