@@ -333,6 +333,10 @@ _PROVINCES = {
     },
 }  # fmt: skip
 _MAX_COMMUNES = 99_999
+#: The codes behind the register's small-integer columns (-1: missing).
+_SEX_CODES = ("M", "F", "U")
+_EXIT_REASONS = tuple(EXIT_REASON_WEIGHTS)
+_DISABILITY_LEVELS = (*DISABILITY_LEVEL_WEIGHTS, "NONE")
 _DAYS_PER_YEAR = 365.2425
 
 
@@ -377,7 +381,9 @@ def _draw(rng: np.random.Generator, weights: Mapping[str, float], size: int) -> 
     return keys[_draw_index(rng, weights, size)] if size else keys[:0]
 
 
-def _labels(keys: Sequence[str], codes: np.ndarray, present: np.ndarray | None = None) -> pa.Array:
+def _labels(
+    keys: Sequence[str] | np.ndarray, codes: np.ndarray, present: np.ndarray | None = None
+) -> pa.Array:
     """``keys[codes]`` as an Arrow string array, null where *present* is false or a code is -1.
 
     Built by Arrow from the integer codes, never through Python strings, so
@@ -392,7 +398,7 @@ def _labels(keys: Sequence[str], codes: np.ndarray, present: np.ndarray | None =
     missing = codes < 0
     if present is not None:
         missing |= ~np.asarray(present, dtype=bool)
-    dictionary = pa.array(list(keys), type=pa.large_string())
+    dictionary = pa.array(np.asarray(keys, dtype=str), type=pa.large_string())
     return pc.take(dictionary, pa.array(codes, mask=missing if missing.any() else None))
 
 
@@ -509,6 +515,45 @@ def _frame(table: str, data: dict[str, object], n: int) -> pd.DataFrame:
 
 def _sorted(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     return frame.sort_values(list(by), kind="stable", ignore_index=True)
+
+
+def _ranks(keys: Sequence[str]) -> np.ndarray:
+    """The place of each of *keys* in their sorted order (to sort codes as their strings)."""
+    out: np.ndarray = np.argsort(np.argsort(np.array(keys, dtype=str), kind="stable"))
+    return out
+
+
+def _child_events(
+    table: str,
+    reg: _Register,
+    rows: np.ndarray,
+    days: np.ndarray,
+    keys: Sequence[str],
+    codes: np.ndarray,
+    *,
+    unique: bool,
+) -> pd.DataFrame:
+    """A table of registered children's events: child id, date, a coded column.
+
+    The rows are sorted by date, child id and code, the order
+    ``_sorted(frame, [date, "child_id", code])`` gives (ids of the register
+    sort as its rows), with *unique* repeated rows dropped first as
+    ``drop_duplicates`` would. The sort is of integer keys, and every column is
+    built once, in its final order.
+    """
+    date, column = (name for name in column_specs(table) if name != "child_id")
+    order = np.lexsort((_ranks(keys)[codes], rows, days))
+    rows, days, codes = rows[order], days[order], codes[order]
+    del order
+    if unique and rows.size:
+        new = np.ones(rows.size, dtype=bool)
+        new[1:] = (rows[1:] != rows[:-1]) | (days[1:] != days[:-1]) | (codes[1:] != codes[:-1])
+        rows, days, codes = rows[new], days[new], codes[new]
+    return _frame(
+        table,
+        {"child_id": _take(reg.ids, rows), date: _dates(days), column: _labels(keys, codes)},
+        rows.size,
+    )
 
 
 # -- the calendar and the units ----------------------------------------------------------
@@ -645,23 +690,36 @@ def _units(
 # -- the register ----------------------------------------------------------------------
 @dataclass
 class _Register:
-    """The children as arrays (day numbers for dates), sorted by commune."""
+    """The children as arrays (day numbers for dates), sorted by commune.
+
+    Coded columns are small integers into the tuples above (-1 where missing)
+    and become strings only in the children's frame: at tens of millions of
+    children, a column of Python strings would cost more than the whole
+    register.
+    """
 
     ids: pa.Array
     commune: np.ndarray
     birth: np.ndarray
-    sex: np.ndarray
+    sex: np.ndarray  # int8 into _SEX_CODES
     entry: np.ndarray
     exit: np.ndarray  # day number, meaningful where `exited`
     exited: np.ndarray
-    exit_reason: np.ndarray  # object, None where not exited
-    disability: np.ndarray  # object, None where missing
+    exit_reason: np.ndarray  # int8 into _EXIT_REASONS, -1 where not exited
+    disability: np.ndarray  # int8 into _DISABILITY_LEVELS, -1 where missing
     sixteenth: np.ndarray
     age: np.ndarray  # completed years at the reference date (approximate)
 
     @property
     def n(self) -> int:
         return len(self.birth)
+
+    def disabled(self) -> np.ndarray:
+        """Children with a disability of any level."""
+        out: np.ndarray = (self.disability >= 0) & (
+            self.disability < _DISABILITY_LEVELS.index("NONE")
+        )
+        return out
 
     def first_day(self, cal: _Calendar) -> np.ndarray:
         """The first day of the year the child can have an event here."""
@@ -695,7 +753,7 @@ def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> 
     age = np.where(over | (age >= 16), 16, age)
     p_male = (1 - SEX_UNKNOWN_SHARE) * SEX_RATIO_AT_BIRTH / (1 + SEX_RATIO_AT_BIRTH)
     p_sex = {"M": p_male, "F": 1 - SEX_UNKNOWN_SHARE - p_male, "U": SEX_UNKNOWN_SHARE}
-    sex = _draw(rng, p_sex, n)
+    sex = _draw_index(rng, p_sex, n)
     # entry: a few weeks after birth, later for children who moved in
     entry = birth + rng.integers(ENTRY_LAG_DAYS[0], ENTRY_LAG_DAYS[1] + 1, size=n)
     moved_in = rng.random(n) < MOVED_IN_SHARE
@@ -707,10 +765,15 @@ def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> 
     exit_day = _uniform_day(rng, np.maximum(entry, cal.start), np.full(n, cal.end))
     exit_day = np.minimum(exit_day, sixteenth - 1)
     exited &= exit_day >= entry
-    exit_reason = _where(exited, _draw(rng, EXIT_REASON_WEIGHTS, n))
+    exit_reason = np.where(exited, _draw_index(rng, EXIT_REASON_WEIGHTS, n), -1).astype(np.int8)
     disabled = rng.random(n) < DISABILITY_SHARE
-    disability = np.where(disabled, _draw(rng, DISABILITY_LEVEL_WEIGHTS, n), "NONE").astype(object)
-    disability[rng.random(n) < DISABILITY_MISSING_SHARE] = None
+    disability = np.where(
+        disabled,
+        _draw_index(rng, DISABILITY_LEVEL_WEIGHTS, n),
+        _DISABILITY_LEVELS.index("NONE"),
+    ).astype(np.int8)
+    del disabled
+    disability[rng.random(n) < DISABILITY_MISSING_SHARE] = -1
     return _Register(
         ids=_ids("C", np.arange(1, n + 1), max(7, len(str(n)))),
         commune=commune,
@@ -726,19 +789,29 @@ def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> 
     )
 
 
-def _ethnicity(rng: np.random.Generator, reg: _Register, communes: _Communes) -> np.ndarray:
+#: The codes of :func:`_ethnicity`: the minorities, then Kinh, foreign and unknown.
+_ETHNICITY_CODES = (*MINORITY_WEIGHTS, "01", "55", "99")
+
+
+def _ethnicity(rng: np.random.Generator, reg: _Register, communes: _Communes) -> pa.Array:
     k, n = communes.k, reg.n
     lowland, highland = MINORITY_SHARE_BETA["lowland"], MINORITY_SHARE_BETA["highland"]
     share = np.where(communes.highland, rng.beta(*highland, size=k), rng.beta(*lowland, size=k))
-    main = _draw(rng, MINORITY_WEIGHTS, k)
+    main = _draw_index(rng, MINORITY_WEIGHTS, k)
     minority = rng.random(n) < share[reg.commune]
     own = np.where(
-        rng.random(n) < MAIN_MINORITY_SHARE, main[reg.commune], _draw(rng, MINORITY_WEIGHTS, n)
+        rng.random(n) < MAIN_MINORITY_SHARE,
+        main[reg.commune],
+        _draw_index(rng, MINORITY_WEIGHTS, n),
     )
-    out = np.where(minority, own, "01")
+    out = np.where(minority, own, np.int8(_ETHNICITY_CODES.index("01")))
+    del minority, own
     u = rng.random(n)
-    out = np.where(u < FOREIGN_SHARE, "55", out)
-    return np.where((u >= FOREIGN_SHARE) & (u < FOREIGN_SHARE + ETHNICITY_UNKNOWN_SHARE), "99", out)
+    out[u < FOREIGN_SHARE] = _ETHNICITY_CODES.index("55")
+    out[(u >= FOREIGN_SHARE) & (u < FOREIGN_SHARE + ETHNICITY_UNKNOWN_SHARE)] = (
+        _ETHNICITY_CODES.index("99")
+    )
+    return _labels(_ETHNICITY_CODES, out)
 
 
 def _children_frame(
@@ -758,15 +831,15 @@ def _children_frame(
         "children",
         {
             "child_id": reg.ids,
-            "commune_code": communes.codes[reg.commune],
+            "commune_code": _labels(communes.codes, reg.commune),
             "division_version": version,
             "birth_date": _dates(reg.birth),
-            "sex": reg.sex,
+            "sex": _labels(_SEX_CODES, reg.sex),
             "ethnicity": ethnicity,
             "entry_date": _dates(reg.entry),
             "exit_date": _dates(reg.exit, reg.exited),
-            "exit_reason": reg.exit_reason,
-            "disability": reg.disability,
+            "exit_reason": _labels(_EXIT_REASONS, reg.exit_reason),
+            "disability": _labels(_DISABILITY_LEVELS, reg.disability),
             "birth_registered": registered,
             "at_risk_from": _dates(risk_from, at_risk),
             "at_risk_to": _dates(risk_to, risk_ended),
@@ -846,7 +919,7 @@ def _injuries(
     dead = np.flatnonzero(death_day < np.iinfo(np.int64).max)
     reg.exited[dead] = True
     reg.exit[dead] = death_day[dead]
-    reg.exit_reason[dead] = "DIED"
+    reg.exit_reason[dead] = _EXIT_REASONS.index("DIED")
     n_out_ids = np.arange(1, n_out + 1)
     child_ids = np.concatenate(
         [
@@ -912,7 +985,7 @@ def _abuse(
     n_out = int(rng.binomial(n_cases, NOT_REGISTERED_SHARE))
     n_reg = min(n_cases - n_out, pool.size)
     n_out = n_cases - n_reg
-    sex_w = _map(VICTIM_SEX_WEIGHTS, reg.sex[pool])
+    sex_w = np.array([VICTIM_SEX_WEIGHTS.get(code, 0.0) for code in _SEX_CODES])[reg.sex[pool]]
     age_w = np.zeros(pool.size)
     for lowest, weight in VICTIM_AGE_WEIGHTS:
         age_w = np.where(reg.age[pool] >= lowest, weight, age_w)
@@ -1025,11 +1098,15 @@ def _circumstances(
     n = reg.n
     # disability: every especially severe or severe, some mild
     level = reg.disability
-    severe = np.isin(level, ["ESPECIALLY_SEVERE", "SEVERE"])
-    mild = (level == "MILD") & (rng.random(n) < MILD_DISABILITY_IN_GROUP_D)
+    especially = _DISABILITY_LEVELS.index("ESPECIALLY_SEVERE")
+    severe_only = _DISABILITY_LEVELS.index("SEVERE")
+    severe = (level == especially) | (level == severe_only)
+    mild = (level == _DISABILITY_LEVELS.index("MILD")) & (
+        rng.random(n) < MILD_DISABILITY_IN_GROUP_D
+    )
     d_rows = np.flatnonzero(severe | mild)
     d_sub = np.select(
-        [level[d_rows] == "ESPECIALLY_SEVERE", level[d_rows] == "SEVERE"],
+        [level[d_rows] == especially, level[d_rows] == severe_only],
         ["HCDB_D1", "HCDB_D2"],
         "HCDB_D3",
     ).astype(object)
@@ -1095,17 +1172,11 @@ def _supports(
     chosen = (lo <= hi) & (rng.random(len(positions)) < SUPPORTED_SHARE)
     times = rng.integers(SUPPORTS_PER_CHILD[0], SUPPORTS_PER_CHILD[1] + 1, size=len(positions))
     spell = np.repeat(np.flatnonzero(chosen), times[chosen])
-    frame = _frame(
-        "supports",
-        {
-            "child_id": _take(reg.ids, positions[spell]),
-            "support_date": _dates(_uniform_day(rng, lo[spell], hi[spell])),
-            "support_type": _draw(rng, SUPPORT_TYPE_WEIGHTS, spell.size),
-        },
-        spell.size,
+    days = _uniform_day(rng, lo[spell], hi[spell])
+    kind = _draw_index(rng, SUPPORT_TYPE_WEIGHTS, spell.size)
+    return _child_events(
+        "supports", reg, positions[spell], days, tuple(SUPPORT_TYPE_WEIGHTS), kind, unique=True
     )
-    frame = frame.drop_duplicates(["child_id", "support_date", "support_type"])
-    return _sorted(frame, ["support_date", "child_id", "support_type"])
 
 
 def _consultations(rng: np.random.Generator, reg: _Register, cal: _Calendar) -> pd.DataFrame:
@@ -1115,17 +1186,11 @@ def _consultations(rng: np.random.Generator, reg: _Register, cal: _Calendar) -> 
     chosen = eligible[rng.random(eligible.size) < CONSULTED_SHARE_7PLUS]
     times = np.where(rng.random(chosen.size) < CONSULTED_TWICE_SHARE, 2, 1)
     child = np.repeat(chosen, times)
-    frame = _frame(
-        "consultations",
-        {
-            "child_id": _take(reg.ids, child),
-            "consultation_date": _dates(_uniform_day(rng, first[child], last[child])),
-            "form": _draw(rng, CONSULTATION_FORM_WEIGHTS, child.size),
-        },
-        child.size,
+    days = _uniform_day(rng, first[child], last[child])
+    form = _draw_index(rng, CONSULTATION_FORM_WEIGHTS, child.size)
+    return _child_events(
+        "consultations", reg, child, days, tuple(CONSULTATION_FORM_WEIGHTS), form, unique=True
     )
-    frame = frame.drop_duplicates(["child_id", "consultation_date", "form"])
-    return _sorted(frame, ["consultation_date", "child_id", "form"])
 
 
 # -- sanctions -----------------------------------------------------------------------------------
@@ -1214,7 +1279,7 @@ def _services(
     first, last, active = reg.window(cal)
     age_end = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR)
     ecd = active & (age_end <= 8) & (rng.random(reg.n) < ECD_SERVICE_SHARE)
-    disabled = np.isin(reg.disability.astype(str), ["ESPECIALLY_SEVERE", "SEVERE", "MILD"])
+    disabled = reg.disabled()
     community = active & disabled & (rng.random(reg.n) < DISABILITY_SERVICE_SHARE)
     skills = active & disabled & (reg.age >= 3) & (rng.random(reg.n) < INTEGRATION_SKILLS_SHARE)
     labour = np.zeros(reg.n, dtype=bool)
@@ -1232,17 +1297,13 @@ def _services(
         ("CHILD_LABOUR_INTERVENTION", labour), ("HIV_CARE", hiv),
     ]  # fmt: skip
     rows = np.concatenate([np.flatnonzero(mask) for _, mask in chosen])
-    service = np.concatenate([np.full(int(mask.sum()), code) for code, mask in chosen])
-    frame = _frame(
-        "services",
-        {
-            "child_id": _take(reg.ids, rows),
-            "service_date": _dates(_uniform_day(rng, first[rows], last[rows])),
-            "service": service,
-        },
-        rows.size,
+    service = np.concatenate(
+        [np.full(int(mask.sum()), i, dtype=np.int8) for i, (_, mask) in enumerate(chosen)]
     )
-    return _sorted(frame, ["service_date", "child_id", "service"])
+    names = tuple(code for code, _ in chosen)
+    del chosen, ecd, community, skills, labour, hiv
+    days = _uniform_day(rng, first[rows], last[rows])
+    return _child_events("services", reg, rows, days, names, service, unique=False)
 
 
 def _activities(
@@ -1256,7 +1317,7 @@ def _activities(
     """
     _, _, active = reg.window(cal)
     age_end = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR)
-    disabled = np.isin(reg.disability.astype(str), ["ESPECIALLY_SEVERE", "SEVERE", "MILD"])
+    disabled = reg.disabled()
     k = communes.k
     kids = np.bincount(reg.commune[active], minlength=k)
     young = np.bincount(reg.commune[active & (age_end <= 8)], minlength=k)
@@ -1472,11 +1533,15 @@ def generate(
     )
     children = _children_frame(rng, reg, communes, cal, version)
     # drawn last, so that the tables above do not depend on them
-    reasons = _where(
+    reasons = _labels(
+        tuple(RISK_REASON_WEIGHTS),
+        _draw_index(rng, RISK_REASON_WEIGHTS, len(children)),
         children["at_risk_from"].notna().to_numpy(),
-        _draw(rng, RISK_REASON_WEIGHTS, len(children)),
     )
-    children["at_risk_reason"] = pd.Series(reasons, index=children.index, dtype="str")
+    children["at_risk_reason"] = pd.Series(
+        pd.array(reasons, dtype="str"), index=children.index, copy=False
+    )
+    del reasons
     services = _concat(
         [_services(rng, reg, c, children, circumstances, spell_rows) for c in each_year]
     )
