@@ -399,7 +399,7 @@ def _labels(
     if present is not None:
         missing |= ~np.asarray(present, dtype=bool)
     dictionary = pa.array(np.asarray(keys, dtype=str), type=pa.large_string())
-    return pc.take(dictionary, pa.array(codes, mask=missing if missing.any() else None))
+    return _dense(pc.take(dictionary, pa.array(codes, mask=missing if missing.any() else None)))
 
 
 def _uniform_day(rng: np.random.Generator, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -471,10 +471,19 @@ def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
     )
 
 
+def _dense(values: pa.Array) -> pa.Array:
+    """*values* without a validity bitmap when nothing is null (``take`` always makes one)."""
+    if values.null_count or values.buffers()[0] is None:
+        return values
+    return pa.Array.from_buffers(
+        values.type, len(values), [None, *values.buffers()[1:]], null_count=0, offset=values.offset
+    )
+
+
 def _take(values: pa.Array, idx: np.ndarray, present: np.ndarray | None = None) -> pa.Array:
     """``values[idx]``, null where *present* is false."""
     mask = None if present is None else ~np.asarray(present, dtype=bool)
-    return pc.take(values, pa.array(np.asarray(idx, dtype=np.int64), mask=mask))
+    return _dense(pc.take(values, pa.array(np.asarray(idx, dtype=np.int64), mask=mask)))
 
 
 def _where(present: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -699,8 +708,8 @@ class _Register:
     """
 
     ids: pa.Array
-    commune: np.ndarray
-    birth: np.ndarray
+    commune: np.ndarray  # int32, position in _Communes
+    birth: np.ndarray  # int32 day numbers, as entry, exit and sixteenth
     sex: np.ndarray  # int8 into _SEX_CODES
     entry: np.ndarray
     exit: np.ndarray  # day number, meaningful where `exited`
@@ -708,7 +717,7 @@ class _Register:
     exit_reason: np.ndarray  # int8 into _EXIT_REASONS, -1 where not exited
     disability: np.ndarray  # int8 into _DISABILITY_LEVELS, -1 where missing
     sixteenth: np.ndarray
-    age: np.ndarray  # completed years at the reference date (approximate)
+    age: np.ndarray  # int8, completed years at the reference date (approximate)
 
     @property
     def n(self) -> int:
@@ -739,7 +748,7 @@ class _Register:
 
 def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> _Register:
     n = int(communes.sizes.sum())
-    commune = np.repeat(np.arange(communes.k), communes.sizes)
+    commune = np.repeat(np.arange(communes.k, dtype=np.int32), communes.sizes)
     # ages: 0-15 with a gentle decline, and a few who are 16 already
     # over several years, the children of the first year who are 16 by the last are listed too
     ages = 16 + _span(cal) - 1
@@ -774,18 +783,19 @@ def _register(rng: np.random.Generator, communes: _Communes, cal: _Calendar) -> 
     ).astype(np.int8)
     del disabled
     disability[rng.random(n) < DISABILITY_MISSING_SHARE] = -1
+    # kept for the whole generation: day numbers fit in int32, ages in int8
     return _Register(
         ids=_ids("C", np.arange(1, n + 1), max(7, len(str(n)))),
         commune=commune,
-        birth=birth,
+        birth=birth.astype(np.int32),
         sex=sex,
-        entry=entry,
-        exit=exit_day,
+        entry=entry.astype(np.int32),
+        exit=exit_day.astype(np.int32),
         exited=exited,
         exit_reason=exit_reason,
         disability=disability,
-        sixteenth=sixteenth,
-        age=age,
+        sixteenth=sixteenth.astype(np.int32),
+        age=age.astype(np.int8),
     )
 
 
