@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["encode_ids", "isin", "join_keys", "keys_isin", "unique_small"]
+__all__ = [
+    "distinct_keys",
+    "encode_ids",
+    "isin",
+    "join_keys",
+    "keys_isin",
+    "search_sorted",
+    "unique_small",
+]
 
 
 def isin(series: pd.Series, values: Iterable[object] | pd.Series) -> np.ndarray:
@@ -86,11 +95,45 @@ def keys_isin(columns: Sequence[pd.Series], allowed: pd.Series, sep: str = "|") 
     return out
 
 
+def distinct_keys(columns: Sequence[pd.Series], sep: str = "|") -> set[str]:
+    """``set(join_keys(*columns))`` over the rows where no part is missing, joined per distinct value.
+
+    Commune code and division version repeat over millions of rows: each
+    column is factorized and only the distinct combinations are joined.
+
+    >>> sorted(distinct_keys([pd.Series(["1", "2", "1", None]), pd.Series(["2008"] * 4)]))
+    ['1|2008', '2|2008']
+    """
+    if not len(columns) or not len(columns[0]):
+        return set()
+    parts = [pd.factorize(col) for col in columns]
+    if float(np.prod([max(len(u), 1) for _, u in parts], dtype=np.float64)) >= 2.0**62:
+        frame = pd.concat([c.reset_index(drop=True) for c in columns], axis=1).dropna()
+        return set(join_keys(*(frame[c] for c in frame.columns), sep=sep).unique().tolist())
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    present = np.ones(len(columns[0]), dtype=bool)
+    for codes_, uniq in parts:
+        present &= codes_ >= 0
+        combined = combined * max(len(uniq), 1) + np.maximum(codes_, 0)
+    distinct = pd.unique(combined[present])
+    out: set[str] = set()
+    values = [np.asarray(uniq, dtype=object) for _, uniq in parts]
+    sizes = [max(len(v), 1) for v in values]
+    for number in distinct.tolist():
+        pieces = []
+        for size, vals in zip(reversed(sizes), reversed(values), strict=True):
+            pieces.append(str(vals[number % size]))
+            number //= size
+        out.add(sep.join(reversed(pieces)))
+    return out
+
+
 def unique_small(values: np.ndarray, *, max_range: int = 2**24) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` for integers of a small range, without a sort.
 
     Codes of communes and versions take a few thousand values over millions of
-    rows: a count per value (one pass) replaces the sort of every row.
+    rows: a count per value (one pass) replaces the sort of every row. The
+    inverse is ``int32`` on this path (four bytes a row).
 
     >>> uniq, inverse = unique_small(np.array([5, -2, 5, 7]))
     >>> uniq.tolist(), inverse.tolist()
@@ -104,11 +147,36 @@ def unique_small(values: np.ndarray, *, max_range: int = 2**24) -> tuple[np.ndar
     if high - low >= max_range:
         uniq, inverse = np.unique(values, return_inverse=True)
         return uniq, inverse.reshape(-1)
-    shifted = values.astype(np.int64) - low
+    # the range is below 2**24: the shifted values and ranks fit 32 bits
+    shifted = values.astype(np.int32) - np.int32(low) if values.dtype.itemsize <= 4 else None
+    if shifted is None:
+        shifted = (values.astype(np.int64) - low).astype(np.int32)
     present = np.bincount(shifted, minlength=high - low + 1) > 0
-    rank = np.cumsum(present) - 1
+    rank = (np.cumsum(present) - 1).astype(np.int32)
     uniq = (np.flatnonzero(present) + low).astype(values.dtype)
     return uniq, rank[shifted]
+
+
+def search_sorted(haystack: np.ndarray, needles: np.ndarray, side: str = "left") -> np.ndarray:
+    """``np.searchsorted(haystack, needles, side)``, the needles taken in sorted order.
+
+    A binary search per needle in a large array misses the cache at nearly
+    every step when the needles come in random order; searched in sorted
+    order, consecutive needles walk the same paths (a million ids in a
+    register of five million: 1 s against 0.15 s, the sort included).
+
+    >>> search_sorted(np.array([1, 3, 5, 7]), np.array([6, 1, 8, 3])).tolist()
+    [3, 0, 4, 1]
+    """
+    needles = np.asarray(needles)
+    side_: Literal["left", "right"] = "right" if side == "right" else "left"
+    if len(needles) < 4096 or bool(np.all(needles[1:] >= needles[:-1])):
+        found: np.ndarray = np.asarray(np.searchsorted(haystack, needles, side=side_))
+        return found
+    order = np.argsort(needles, kind="stable")
+    out = np.empty(len(needles), dtype=np.intp)
+    out[order] = np.searchsorted(haystack, needles[order], side=side_)
+    return out
 
 
 #: Texts up to this many bytes are packed into integers (longer ones hashed by pandas).
@@ -152,7 +220,7 @@ def encode_ids(
             out = []
             for i in range(1, len(cols)):
                 part, part_null = keys[sizes[i] : sizes[i + 1]], null[sizes[i] : sizes[i + 1]]
-                pos = np.minimum(np.searchsorted(reg, part), n_known - 1)
+                pos = np.minimum(search_sorted(reg, part), n_known - 1)
                 code = np.where(reg[pos] == part, pos, n_known)
                 code[part_null] = na_code
                 out.append(code.astype(np.int64))

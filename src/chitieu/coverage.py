@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from chitieu._fast import distinct_keys
 from chitieu.periods import Period
 from chitieu.submission import Submission
 
@@ -364,17 +365,18 @@ def _communes_without_records(data: Submission) -> tuple[int, list[str]]:
     if not len(units):
         return 0, []
     communes = units.loc[units["level"].eq("COMMUNE").fillna(False).to_numpy(dtype=bool)]
-    keys = communes["unit_code"].astype("str") + "|" + communes["division_version"].astype("str")
+    keys = distinct_keys(
+        [communes["unit_code"].astype("str"), communes["division_version"].astype("str")]
+    )
     seen: set[str] = set()
     for table in ("children", "injuries", "abuse_cases", "sanctions"):
         frame = data[table]
-        if len(frame):
-            pairs = frame["commune_code"].astype("str") + "|" + frame["division_version"].astype(
-                "str"
+        if len(frame):  # joined per distinct (code, version), not per row
+            seen |= distinct_keys(
+                [frame["commune_code"].astype("str"), frame["division_version"].astype("str")]
             )
-            seen.update(pairs.unique().tolist())
-    missing = sorted(set(keys.tolist()) - seen)
-    return int(keys.nunique()), [k.partition("|")[0] for k in missing]
+    missing = sorted(keys - seen)
+    return len(keys), [k.partition("|")[0] for k in missing]
 
 
 def basis_notes(

@@ -255,6 +255,36 @@ def date_parts(values: pd.Series | np.ndarray | Sequence[Any]) -> tuple[np.ndarr
     return year, month, day, missing
 
 
+def _age_at(birth: pd.Series | np.ndarray, ref: date) -> np.ndarray | None:
+    """:func:`age_in_years` at one date, from a table of the distinct birth days.
+
+    Millions of children are born on a few thousand days: the age is worked
+    out once per day of the range and looked up. ``None`` when the dates span
+    too many days for a table (more than 2**20, about 2,870 years).
+    """
+    series = birth if isinstance(birth, pd.Series) else pd.Series(birth)
+    days = np.asarray(pd.to_datetime(series, errors="coerce"), dtype="datetime64[D]")
+    missing = np.isnat(days)
+    if missing.all():
+        return np.full(len(days), np.nan)
+    raw = days.view(np.int64)
+    known = raw[~missing] if missing.any() else raw
+    low, high = int(known.min()), int(known.max())
+    if high - low >= 2**20:
+        return None
+    span = np.arange(low, high + 1, dtype=np.int64).astype("datetime64[D]")
+    by, bm, bd, _ = date_parts(span)
+    table = (ref.year - by - ((ref.month * 100 + ref.day < bm * 100 + bd).astype(np.int64))).astype(
+        np.float64
+    )
+    offset = raw - low
+    if missing.any():
+        offset[missing] = 0
+    age: np.ndarray = table[offset]
+    age[missing] = np.nan
+    return age
+
+
 def age_in_years(
     birth: pd.Series | np.ndarray | Sequence[Any],
     ref: date | pd.Series | np.ndarray,
@@ -282,6 +312,10 @@ def age_in_years(
     >>> age_in_years(b, date(2025, 3, 1)).tolist()
     [9.0, 9.0, 4.0, nan]
     """
+    if isinstance(ref, date) and not isinstance(birth, Sequence | str):
+        fast = _age_at(birth, ref)
+        if fast is not None:
+            return fast
     by, bm, bd, missing = date_parts(birth)
     if isinstance(ref, date):
         ry: Any = ref.year

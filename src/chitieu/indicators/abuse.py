@@ -80,6 +80,8 @@ def _victims(ctx: Context, attribution: str, age_bands: Sequence[int] | None) ->
             id_column="victim_key",
             attribution=attribution,
             age_bands=age_bands,
+            # the joined rows are the victims' rows, in order: their ids are coded already
+            first_positions=ctx.register.first_positions("abuse_victims"),
         )
         setting = codelist_axis("setting", "abuse_setting", multi=True)
         ev.codes["setting"] = encode(ev.frame["setting"], setting.categories, unknown_of(setting))

@@ -43,7 +43,9 @@ __all__ = [
     "Axis",
     "Rows",
     "broadcast",
+    "code_dtype",
     "encode",
+    "narrow",
     "tally",
     "to_frame",
     "unique_pairs",
@@ -93,10 +95,13 @@ class Rows:
 
     def take(self, index: np.ndarray) -> Rows:
         """The units at positions *index* (unique, in the given order)."""
-        index = np.asarray(index, dtype=np.int64)
-        new_pos = np.full(self.n, -1, dtype=np.int64)
-        new_pos[index] = np.arange(len(index))
+        index = np.asarray(index)
+        if index.dtype.kind not in "iu":
+            index = index.astype(np.int64)
         multi: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if self.multi:
+            new_pos = np.full(self.n, -1, dtype=np.int64)
+            new_pos[index] = np.arange(len(index))
         for name, (unit, code) in self.multi.items():
             mapped = new_pos[unit]
             keep = mapped >= 0
@@ -226,6 +231,33 @@ def encode(
     codes = np.asarray(pd.Index(cats).get_indexer(pd.Index(series)), dtype=np.int64)
     codes[codes < 0] = unknown_code
     return codes
+
+
+def code_dtype(n_categories: int) -> np.dtype[np.signedinteger]:
+    """The smallest signed integer type that holds the codes of *n_categories* categories.
+
+    Codes of sex or age groups fit one byte, communes two: per-row code
+    arrays of millions of children are a large part of a report's memory.
+    Counting (:func:`tally`: ``np.ravel_multi_index``, ``np.bincount``)
+    works on any integer type; arithmetic on codes must widen them first
+    (:func:`unique_pairs` does).
+
+    >>> code_dtype(3), code_dtype(5_556), code_dtype(100_000)
+    (dtype('int8'), dtype('int16'), dtype('int32'))
+    """
+    for kind in (np.int8, np.int16, np.int32):
+        if n_categories <= np.iinfo(kind).max:
+            return np.dtype(kind)
+    return np.dtype(np.int64)
+
+
+def narrow(codes: np.ndarray, n_categories: int) -> np.ndarray:
+    """*codes* (``0 .. n_categories - 1``) in the smallest integer type that holds them.
+
+    >>> narrow(np.array([0, 2, 1]), 3).dtype
+    dtype('int8')
+    """
+    return np.asarray(codes).astype(code_dtype(n_categories), copy=False)
 
 
 def unique_pairs(unit: np.ndarray, code: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:

@@ -44,9 +44,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chitieu._fast import encode_ids, unique_small
+from chitieu._fast import encode_ids, search_sorted, unique_small
 from chitieu.codelists import codes
-from chitieu.indicators.kernel import UNKNOWN, Axis, Rows, encode, unique_pairs
+from chitieu.indicators.kernel import (
+    UNKNOWN,
+    Axis,
+    Rows,
+    code_dtype,
+    encode,
+    narrow,
+    unique_pairs,
+)
 from chitieu.periods import age_in_years
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -170,7 +178,7 @@ def age_group_codes(age: np.ndarray, bands: Sequence[int] | None = None) -> np.n
     [0, 0, 1, 3, 4, 4]
     """
     lows = np.asarray(normalise_bands(bands), dtype=np.float64)
-    out = np.searchsorted(lows, age, side="right").astype(np.int64) - 1
+    out = np.searchsorted(lows, age, side="right").astype(code_dtype(len(lows) + 1)) - 1
     bad = np.isnan(age) | (age < 0) | (age >= ADULT_AGE)
     out[bad] = len(lows)
     return out
@@ -211,12 +219,15 @@ def _distinct_pairs(code: pd.Series, version: pd.Series) -> tuple[pd.Series, lis
     """Distinct commune labels, the division version of each, and each row's label index."""
     c = pc.dictionary_encode(_arrow_text(code))
     v = pc.dictionary_encode(_arrow_text(version).fill_null(""))
-    ci = c.indices.to_numpy(zero_copy_only=False)
-    ci = np.where(np.isnan(ci.astype(np.float64)), -1, ci).astype(np.int64)
-    vi = np.asarray(v.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     width = max(len(v.dictionary), 1)
+    # 32-bit codes while every pair fits (a few thousand communes, two versions)
+    kind = np.dtype(np.int32 if (len(c.dictionary) + 1) * width < 2**31 else np.int64)
+    ci: np.ndarray = np.asarray(c.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=kind)
+    vi: np.ndarray = np.asarray(v.indices.to_numpy(zero_copy_only=False), dtype=kind)
     # a row without a commune code still has its division version
-    pair = np.where(ci >= 0, ci * width + vi, -width + vi)
+    step = np.array(width, dtype=kind)
+    pair = np.where(ci >= 0, ci * step, -step) + vi
+    del ci, vi
     uniq, inverse = unique_small(pair)
     cd = c.dictionary.to_pylist()
     vd = v.dictionary.to_pylist()
@@ -236,7 +247,7 @@ def unknown_label(version: str) -> str:
 
 
 def commune_index(code: pd.Series, version: pd.Series, categories: Sequence[str]) -> np.ndarray:
-    """Position of each row's commune in *categories*.
+    """Position of each row's commune in *categories* (the smallest integer type that fits).
 
     A row whose commune is missing or not among *categories* goes to the
     unknown unit of its own division version (``unknown|2025``) when
@@ -258,7 +269,7 @@ def commune_index(code: pd.Series, version: pd.Series, categories: Sequence[str]
             own = unknown_label(versions[i])
             if own in cats:
                 found[i] = cats.index(own)
-    out: np.ndarray = found[inverse]
+    out: np.ndarray = narrow(found, len(cats))[inverse]
     return out
 
 
@@ -285,6 +296,14 @@ EVENT_DATE_COLUMNS: dict[str, str | None] = {
 # (and a missing entry date, the earliest) fits below _SHIFT.
 _SHIFT = np.int64(1 << 24)
 _DAY_OFFSET = np.int64(1 << 23)
+
+
+def _is_identity(codes_: np.ndarray) -> bool:
+    """Whether *codes_* is ``0, 1, 2, ...`` (every id listed once, in order of codes)."""
+    n = len(codes_)
+    return n == 0 or (
+        int(codes_[0]) == 0 and int(codes_[-1]) == n - 1 and bool(np.all(np.diff(codes_) == 1))
+    )
 
 
 def _days(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -337,7 +356,7 @@ class _Spells:
         known = ~np.isnat(day)
         d = np.where(known, day.astype(np.int64), 0)
         key = first_pos * _SHIFT + np.clip(d + _DAY_OFFSET, 0, _SHIFT - 1)
-        i = np.searchsorted(self.start, key, side="right") - 1
+        i = search_sorted(self.start, key, side="right") - 1
         safe = np.clip(i, 0, max(len(self.rows) - 1, 0))
         ok = known & (i >= 0) & (self.child[safe] == first_pos)
         ok &= (d < self.exit[safe]) & ~(self.before[safe] > d)
@@ -364,14 +383,14 @@ class Register:
         ids = children["child_id"].astype("str")
         ref = ctx.period.reference_date
         self.n = len(children)
-        #: Child ids of the register (Arrow; a child who moved is listed once per spell).
-        self.ids = _arrow_text(ids)
+        self._ids_arrow: pa.Array | None = None
         self._data = ctx.data
         self._ref = ref
         self._universe: tuple[pa.Array, np.ndarray] | None = None
         self._positions: dict[str, np.ndarray] = {}
         self.birth = pd.Series(children["birth_date"].to_numpy(), copy=False)
-        self.age = age_in_years(self.birth, ref)
+        #: Age in completed years at the reference date (NaN: birth date missing).
+        self.age = age_in_years(self.birth, ref).astype(np.float32)
         ref64 = np.datetime64(ref, "D")
         birth_missing = np.isnan(self.age)
         alive = np.ones(self.n, dtype=bool)
@@ -411,13 +430,17 @@ class Register:
         # kept for lookups of other ids: encoding it again gives the same codes
         self._id_series: pd.Series | None = ids
         self._event_codes = dict(zip(self._event_tables, event_codes, strict=True))
-        running = np.maximum.accumulate(reg_codes) if self.n else reg_codes
-        #: Register position of each id's first row, by code.
-        self._first_row = (
-            np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
-            if self.n
-            else (np.zeros(0, dtype=np.int64))
-        )
+        #: Register position of each id's first row, by code (``None``: the code itself,
+        #: as when every id is listed once, in order).
+        self._first_row: np.ndarray | None = None
+        if n_known < self.n or not _is_identity(reg_codes):
+            running = np.maximum.accumulate(reg_codes) if self.n else reg_codes
+            self._first_row = (
+                np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
+                if self.n
+                else (np.zeros(0, dtype=np.int64))
+            )
+            del running
         if n_known < self.n:  # an id listed twice (a child who moved), or missing ids
             codes_ = np.where(ids.isna().to_numpy(), -1, reg_codes).astype(np.int64)
             first_of_code = np.full(codes_.max(initial=-1) + 2, -1, dtype=np.int64)
@@ -435,7 +458,9 @@ class Register:
             stock_rows = np.flatnonzero(self.in_stock)
             again = pd.Series(first[stock_rows]).duplicated(keep="first").to_numpy()
             self.in_stock[stock_rows[again]] = False
+        del reg_codes, entry_d, exit_d, alive, entered, young
         self.stock_index = np.flatnonzero(self.in_stock)
+        self._stock_pos: np.ndarray | None = None
 
         self.axes: dict[str, Axis] = {
             "sex": codelist_axis("sex", "sex"),
@@ -444,17 +469,26 @@ class Register:
             "commune": ctx.commune_axis,
             "urban_rural": codelist_axis("urban_rural", "urban_rural"),
         }
-        self.codes: dict[str, np.ndarray] = {
-            name: encode(children[name], self.axes[name].categories, unknown_of(self.axes[name]))
-            if name in children
-            else np.full(self.n, self.axes[name].categories.index(unknown_of(self.axes[name])))
-            for name in ("sex", "ethnicity", "disability")
-        }
-        commune = commune_index(
-            children["commune_code"], children["division_version"], ctx.commune_axis.categories
+        # codes in the smallest integer type that holds them (one or two bytes a child)
+        self.codes: dict[str, np.ndarray] = {}
+        for name in ("sex", "ethnicity", "disability"):
+            axis = self.axes[name]
+            unknown = axis.categories.index(unknown_of(axis))
+            self.codes[name] = (
+                narrow(encode(children[name], axis.categories, unknown_of(axis)), axis.size)
+                if name in children
+                else np.full(self.n, unknown, dtype=code_dtype(axis.size))
+            )
+        commune = narrow(
+            commune_index(
+                children["commune_code"], children["division_version"], ctx.commune_axis.categories
+            ),
+            ctx.commune_axis.size,
         )
         self.codes["commune"] = commune
-        self.codes["urban_rural"] = ctx.commune_urban_rural[commune]
+        self.codes["urban_rural"] = narrow(
+            ctx.commune_urban_rural[commune], self.axes["urban_rural"].size
+        )
         #: True where the birth is known to be registered (unknown counts as not known).
         self.birth_registered = (
             children["birth_registered"].astype("boolean").fillna(False).to_numpy(dtype=bool)
@@ -464,6 +498,17 @@ class Register:
         #: The register frame (one row per child and spell).
         self.frame = children
         self._stock_rows: dict[tuple[int, ...], Rows] = {}
+
+    @property
+    def ids(self) -> pa.Array:
+        """Child ids of the register (Arrow; a child who moved is listed once per spell)."""
+        if self._ids_arrow is None:
+            self._ids_arrow = _arrow_text(self.frame["child_id"].astype("str"))
+        return self._ids_arrow
+
+    def _first_rows(self, codes_: np.ndarray) -> np.ndarray:
+        """Register position of the first row of the ids of *codes_* (codes of the register)."""
+        return codes_ if self._first_row is None else self._first_row[codes_]
 
     def _id_universe(self) -> tuple[pa.Array, np.ndarray]:
         """Every child id the event tables name, and its register position (or -1).
@@ -503,7 +548,7 @@ class Register:
             _, (codes_,), n_known, na_code = encode_ids(self._id_series, [child_ids])
             on_register = (codes_ < n_known) & (codes_ != na_code)
             out = np.full(len(codes_), -1, dtype=np.int64)
-            out[on_register] = self._first_row[codes_[on_register]]
+            out[on_register] = self._first_rows(codes_[on_register])
             return self._at_dates(out, dates)
         arr = _arrow_text(child_ids)
         universe, where = self._id_universe()
@@ -531,6 +576,24 @@ class Register:
                 out[moved] = self._spells.at(out[moved], when[moved])
         return out
 
+    def first_positions(self, table: str) -> np.ndarray | None:
+        """Register position of the first row of the child of every row of *table*.
+
+        -1 where the id is not on the register; ``None`` when *table* is not
+        one of the submission's event tables. No dates: see :meth:`at_dates`.
+        """
+        codes_ = self._event_codes.get(table)
+        if codes_ is None or len(codes_) != len(self._data[table]):
+            return None
+        on_register = (codes_ < self._n_known) & (codes_ != self._na_code)
+        out = np.full(len(codes_), -1, dtype=np.int64)
+        out[on_register] = self._first_rows(codes_[on_register])
+        return out
+
+    def at_dates(self, first: np.ndarray, dates: pd.Series | np.ndarray) -> np.ndarray:
+        """First-row positions *first* moved to the row whose spell covers each date."""
+        return self._at_dates(np.array(first, dtype=np.int64), dates)
+
     def table_positions(self, table: str) -> np.ndarray:
         """Register row of the child of every row of *table* (-1: not on the register).
 
@@ -548,14 +611,11 @@ class Register:
                 dates = np.full(len(frame), np.datetime64(self._ref, "D"))
             else:
                 dates = frame[column]
-            codes_ = self._event_codes.get(table)
-            if codes_ is None or len(codes_) != len(frame):
+            first = self.first_positions(table)
+            if first is None:
                 self._positions[table] = self.lookup(frame["child_id"], dates)
             else:  # the codes computed with the register's: no lookup of text
-                on_register = (codes_ < self._n_known) & (codes_ != self._na_code)
-                out = np.full(len(frame), -1, dtype=np.int64)
-                out[on_register] = self._first_row[codes_[on_register]]
-                self._positions[table] = self._at_dates(out, dates)
+                self._positions[table] = self._at_dates(first, dates)
         return self._positions[table]
 
     def stock(self, age_bands: Sequence[int] | None = None) -> Rows:
@@ -569,10 +629,13 @@ class Register:
         return self._stock_rows[bands]
 
     def stock_positions(self) -> np.ndarray:
-        """Map register position -> stock unit (-1 when not in the stock)."""
-        out = np.full(self.n, -1, dtype=np.int64)
-        out[self.stock_index] = np.arange(len(self.stock_index))
-        return out
+        """Map register position -> stock unit (-1 when not in the stock); computed once."""
+        if self._stock_pos is None:
+            kind = np.int32 if self.n < np.iinfo(np.int32).max else np.int64
+            out = np.full(self.n, -1, dtype=kind)
+            out[self.stock_index] = np.arange(len(self.stock_index), dtype=kind)
+            self._stock_pos = out
+        return self._stock_pos
 
 
 @dataclass
@@ -620,6 +683,7 @@ def child_events(
     id_column: str,
     attribution: str = "residence",
     age_bands: Sequence[int] | None = None,
+    first_positions: np.ndarray | None = None,
 ) -> ChildEvents:
     """Resolve the rows of *frame* dated inside the period to children.
 
@@ -627,6 +691,9 @@ def child_events(
     ``division_version`` and optionally ``registered_here``, ``sex``,
     ``birth_date``. Rows whose child is 16 or older at the event date (or born
     after it) are not about a child and are left out; validation reports them.
+    *first_positions* (one per row of *frame*, from
+    :meth:`Register.first_positions`) spares a lookup of the ids when *frame*
+    is built from a table of the submission, row for row.
     """
     if attribution not in ("residence", "event"):
         raise ValueError(f"attribution must be 'residence' or 'event', found {attribution!r}")
@@ -637,6 +704,9 @@ def child_events(
     table = next((t for t in reg._event_tables if ctx.data[t] is frame), None)
     if table is not None and EVENT_DATE_COLUMNS.get(table) == date_column:
         pos = reg.table_positions(table)[np.asarray(in_period, dtype=bool)]
+    elif first_positions is not None and len(first_positions) == len(frame):
+        first = np.asarray(first_positions)[np.asarray(in_period, dtype=bool)]
+        pos = reg.at_dates(first, rows[date_column])
     else:
         pos = reg.lookup(rows["child_id"], rows[date_column])
     if "registered_here" in rows:
@@ -721,7 +791,7 @@ def distinct_units(
     ordered_keys = key[order]
     uniq, first_in_order = np.unique(ordered_keys, return_index=True)
     first_rows = order[first_in_order]
-    unit_of_row = np.searchsorted(uniq, key).astype(np.int64)
+    unit_of_row = search_sorted(uniq, key).astype(np.int64)
     rows = Rows(len(uniq), {name: arr[first_rows] for name, arr in unit_codes.items()})
     for name, (arr, width) in event_dims.items():
         rows.multi[name] = unique_pairs(unit_of_row, arr, width)

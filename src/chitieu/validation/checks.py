@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from chitieu._fast import encode_ids, isin, join_keys, keys_isin
+from chitieu._fast import encode_ids, isin, join_keys, keys_isin, search_sorted
 from chitieu.codelists import codelist, codes
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, split_multi
 from chitieu.submission import Submission
@@ -950,7 +950,7 @@ class _Run:
             e_child, e_day = child[use], day[use]
             after_death = e_day > death[e_child]
             key = e_child * width + (e_day - base)
-            prev = np.searchsorted(s_key, key, side="right") - 1
+            prev = search_sorted(s_key, key, side="right") - 1
             has_prev = (prev >= 0) & (s_child[np.maximum(prev, 0)] == e_child)
             covered = has_prev & (e_day <= s_latest[np.maximum(prev, 0)])
             nxt = prev + 1
