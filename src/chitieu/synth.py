@@ -415,19 +415,43 @@ def _day_number(day: dt.date) -> int:
 
 
 def _anniversary(days: np.ndarray, years: int) -> np.ndarray:
-    """The day number of the *years*-th birthday; 29 February falls on 1 March."""
-    d = np.asarray(days, dtype=np.int64).astype("datetime64[D]")
-    month = d.astype("datetime64[M]")
-    month_of_year = month - d.astype("datetime64[Y]").astype("datetime64[M]")
-    day_of_month = d - month.astype("datetime64[D]")
-    target = (d.astype("datetime64[Y]") + years).astype("datetime64[M]") + month_of_year
-    out: np.ndarray = (target.astype("datetime64[D]") + day_of_month).astype(np.int64)
+    """The day number of the *years*-th birthday; 29 February falls on 1 March.
+
+    Integer arithmetic on the civil calendar (the ``days_from_civil`` and
+    ``civil_from_days`` of H. Hinnant's date algorithms), counted in years
+    that begin on 1 March: a birthday keeps its day of such a year, and the
+    day after 28 February of a year without a 29th is 1 March. NumPy's
+    conversions between days, months and years cost several times more.
+
+    Examples
+    --------
+    >>> days = np.array(["2008-02-29", "2010-01-15", "2015-12-31"], dtype="datetime64[D]")
+    >>> _anniversary(days.astype(np.int64), 1).astype("datetime64[D]").astype(str).tolist()
+    ['2009-03-01', '2011-01-15', '2016-12-31']
+    >>> _anniversary(days.astype(np.int64), 16).astype("datetime64[D]").astype(str).tolist()
+    ['2024-02-29', '2026-01-15', '2031-12-31']
+    """
+    shifted = np.asarray(days, dtype=np.int64) + 719_468  # days since 1 March of year 0
+    era = shifted // 146_097  # 400-year cycles
+    day = shifted - era * 146_097
+    del shifted
+    year = (day - day // 1_460 + day // 36_524 - day // 146_096) // 365
+    day -= 365 * year + year // 4 - year // 100  # the day of the year from 1 March
+    year += era * 400 + years
+    era = year // 400
+    year -= era * 400
+    out: np.ndarray = era * 146_097 + 365 * year + year // 4 - year // 100 + day - 719_468
     return out
 
 
 def _dates(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
-    """Day numbers as ``datetime64[us]``; NaT where *present* is false."""
-    out = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[us]")
+    """Day numbers as ``datetime64[us]``; NaT where *present* is false.
+
+    >>> _dates(np.array([0, 19_723]), np.array([True, False])).astype(str).tolist()
+    ['1970-01-01T00:00:00.000000', 'NaT']
+    """
+    # microseconds of the day's midnight: one multiplication, not two conversions of units
+    out = (np.asarray(days, dtype=np.int64) * 86_400_000_000).view("datetime64[us]")
     if present is not None:
         out[~np.asarray(present, dtype=bool)] = np.datetime64("NaT")
     return out
@@ -506,6 +530,8 @@ def _frame(table: str, data: dict[str, object], n: int) -> pd.DataFrame:
         text = spec.dtype == "str"
         if text and isinstance(value, str):  # one value on every row, built by Arrow
             value = pa.repeat(pa.scalar(value, pa.large_string()), n)
+        elif text and value is None:  # a column filled in later, or left empty
+            value = pa.nulls(n, pa.large_string())
         elif text and isinstance(value, np.ndarray) and value.dtype.kind == "U":
             value = pa.array(value, type=pa.large_string())  # not through Python strings
         if isinstance(value, pa.Array | pa.ChunkedArray):
@@ -1531,9 +1557,7 @@ def generate(
         np.concatenate([a.main_form for a in abuse_by_year]),
     )
     circumstances, spell_rows = _circumstances(rng, reg, cal, abuse)
-    supports = _concat(
-        [_supports(rng, reg, c, circumstances, spell_rows) for c in each_year]
-    )
+    supports = _concat([_supports(rng, reg, c, circumstances, spell_rows) for c in each_year])
     consultations = _concat([_consultations(rng, reg, c) for c in each_year])
     sanctions = _concat(
         [
