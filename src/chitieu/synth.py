@@ -1317,8 +1317,9 @@ def _services(
 ) -> pd.DataFrame:
     """Services of the year: early childhood, disability, child labour, HIV care."""
     first, last, active = reg.window(cal)
-    age_end = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR)
-    ecd = active & (age_end <= 8) & (rng.random(reg.n) < ECD_SERVICE_SHARE)
+    under_9 = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR) <= 8  # at the end of the year
+    ecd = active & under_9 & (rng.random(reg.n) < ECD_SERVICE_SHARE)
+    del under_9
     disabled = reg.disabled()
     community = active & disabled & (rng.random(reg.n) < DISABILITY_SERVICE_SHARE)
     skills = active & disabled & (reg.age >= 3) & (rng.random(reg.n) < INTEGRATION_SKILLS_SHARE)
@@ -1356,11 +1357,11 @@ def _activities(
     reaches a share of its group, never more than the group.
     """
     _, _, active = reg.window(cal)
-    age_end = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR)
+    under_9 = np.floor((cal.end - reg.birth) / _DAYS_PER_YEAR) <= 8  # at the end of the year
     disabled = reg.disabled()
     k = communes.k
     kids = np.bincount(reg.commune[active], minlength=k)
-    young = np.bincount(reg.commune[active & (age_end <= 8)], minlength=k)
+    young = np.bincount(reg.commune[active & under_9], minlength=k)
     with_disability = np.bincount(reg.commune[active & disabled], minlength=k)
     families = np.maximum(1, np.round(kids / CHILDREN_PER_FAMILY)).astype(np.int64)
     seed_officials = np.random.default_rng(int(communes.sizes.sum()) + k)  # same every year
