@@ -34,8 +34,8 @@ only Python loops run over communes, districts and the rare second victims of
 an abuse case, never over children. Coded columns stay small integers until
 Arrow turns them into strings, never Python strings, so the peak of memory is
 about 1.5 times the frames returned (about 156 bytes a child): a million
-children take about a second, 25 million about 45 seconds and 5.5 GiB
-(``benchmarks/README.md``).
+children take about a second, 25 million about 35 seconds and 5.3 GiB at
+peak (``benchmarks/README.md``).
 
 Examples
 --------
