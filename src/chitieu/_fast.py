@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = [
+    "dictionary_codes",
     "distinct_keys",
     "encode_ids",
     "isin",
@@ -95,34 +96,58 @@ def keys_isin(columns: Sequence[pd.Series], allowed: pd.Series, sep: str = "|") 
     return out
 
 
+def dictionary_codes(col: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Codes (``int32``, -1 for missing) and distinct values of *col*.
+
+    >>> codes_, values = dictionary_codes(pd.Series(["b", None, "a", "b"], dtype="str"))
+    >>> codes_.tolist(), values
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    if isinstance(col.array, pd.arrays.ArrowStringArray):
+        data = col.array.__arrow_array__()
+        arr = data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+        enc = pc.dictionary_encode(arr)
+        codes_ = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
+        return codes_, enc.dictionary.to_pylist()
+    raw, uniq = pd.factorize(col)
+    return np.asarray(raw, dtype=np.int32), list(uniq)
+
+
 def distinct_keys(columns: Sequence[pd.Series], sep: str = "|") -> set[str]:
     """``set(join_keys(*columns))`` over the rows where no part is missing, joined per distinct value.
 
     Commune code and division version repeat over millions of rows: each
-    column is factorized and only the distinct combinations are joined.
+    column is dictionary-encoded, the codes combined into one small integer
+    per row, and only the distinct combinations are joined as text.
 
     >>> sorted(distinct_keys([pd.Series(["1", "2", "1", None]), pd.Series(["2008"] * 4)]))
     ['1|2008', '2|2008']
     """
     if not len(columns) or not len(columns[0]):
         return set()
-    parts = [pd.factorize(col) for col in columns]
-    if float(np.prod([max(len(u), 1) for _, u in parts], dtype=np.float64)) >= 2.0**62:
+    parts = [dictionary_codes(col) for col in columns]
+    sizes = [max(len(uniq), 1) for _, uniq in parts]
+    room = float(np.prod(sizes, dtype=np.float64))
+    if room >= 2.0**62:  # too many combinations to number: join every row
         frame = pd.concat([c.reset_index(drop=True) for c in columns], axis=1).dropna()
         return set(join_keys(*(frame[c] for c in frame.columns), sep=sep).unique().tolist())
-    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    kind = np.dtype(np.int32 if room < 2**31 else np.int64)
+    combined: np.ndarray = np.zeros(len(columns[0]), dtype=kind)
     present = np.ones(len(columns[0]), dtype=bool)
-    for codes_, uniq in parts:
+    for (codes_, _), size in zip(parts, sizes, strict=True):
         present &= codes_ >= 0
-        combined = combined * max(len(uniq), 1) + np.maximum(codes_, 0)
-    distinct = pd.unique(combined[present])
+        np.multiply(combined, size, out=combined, casting="unsafe")
+        np.add(combined, np.maximum(codes_, 0), out=combined, casting="unsafe")
+    kept = combined[present] if not present.all() else combined
+    if room <= 2**24:
+        distinct = np.flatnonzero(np.bincount(kept, minlength=int(room)))
+    else:
+        distinct = np.unique(kept)
     out: set[str] = set()
-    values = [np.asarray(uniq, dtype=object) for _, uniq in parts]
-    sizes = [max(len(v), 1) for v in values]
     for number in distinct.tolist():
         pieces = []
-        for size, vals in zip(reversed(sizes), reversed(values), strict=True):
-            pieces.append(str(vals[number % size]))
+        for size, (_, uniq) in zip(reversed(sizes), reversed(parts), strict=True):
+            pieces.append(str(uniq[number % size]))
             number //= size
         out.add(sep.join(reversed(pieces)))
     return out

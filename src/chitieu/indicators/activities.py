@@ -609,11 +609,10 @@ def child_labour_supported_percent(
         out = np.zeros(len(idx), dtype=bool)
         frame = reg.frame
         if "at_risk_from" in frame and "at_risk_reason" in frame:
-            end = frame["at_risk_to"].iloc[idx] if "at_risk_to" in frame else None
-            risk = active_on(frame["at_risk_from"].iloc[idx], end, ref)
-            out |= risk & frame["at_risk_reason"].iloc[idx].eq("CHILD_LABOUR").fillna(
-                False
-            ).to_numpy(dtype=bool)
+            end = frame["at_risk_to"].to_numpy()[idx] if "at_risk_to" in frame else None
+            risk = active_on(frame["at_risk_from"].to_numpy()[idx], end, ref)
+            labour = frame["at_risk_reason"].eq("CHILD_LABOUR").fillna(False).to_numpy(dtype=bool)
+            out |= risk & labour[idx]
         circ = ctx.data.circumstances
         unit = in_stock_with(ctx, "circumstances")
         labour = np.array(circ["group"].isin(list(CHILD_LABOUR_GROUPS)).fillna(False), dtype=bool)

@@ -70,13 +70,32 @@ def cube(
     return to_frame(axes, num, den)
 
 
-def active_on(start: pd.Series, end: pd.Series | None, day: np.datetime64) -> np.ndarray:
-    """Spells that began on or before *day* and had not ended before it."""
-    s = np.asarray(pd.to_datetime(start), dtype="datetime64[D]")
-    ok: np.ndarray = ~np.isnat(s) & (s <= day)
+def _datetimes(values: pd.Series | np.ndarray) -> np.ndarray:
+    """*values* as a numpy datetime array: the column's own buffer when it is one already."""
+    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if arr.dtype.kind != "M":
+        arr = np.asarray(pd.to_datetime(pd.Series(values, copy=False)), dtype="datetime64[us]")
+    return arr
+
+
+def active_on(
+    start: pd.Series | np.ndarray, end: pd.Series | np.ndarray | None, day: np.datetime64
+) -> np.ndarray:
+    """Spells that began on or before *day* and had not ended before it (whole days).
+
+    >>> s = pd.Series(pd.to_datetime(["2024-01-01T00:00", "2024-12-31T10:00", None]))
+    >>> active_on(s, None, np.datetime64("2024-12-31", "D")).tolist()
+    [True, True, False]
+    """
+    day = day.astype("datetime64[D]")
+    # compared in the column's own unit: a time on the day itself still counts
+    last = (day + np.timedelta64(1, "D")).astype("datetime64[us]")
+    first = day.astype("datetime64[us]")
+    s = _datetimes(start)
+    ok: np.ndarray = ~np.isnat(s) & (s < last)
     if end is not None:
-        e = np.asarray(pd.to_datetime(end), dtype="datetime64[D]")
-        ok &= np.isnat(e) | (e >= day)
+        e = _datetimes(end)
+        ok &= np.isnat(e) | (e >= first)
     return ok
 
 

@@ -170,8 +170,9 @@ def at_risk_children(
         if "at_risk_from" not in reg.frame:
             return np.zeros(len(idx), dtype=bool)
         ref = np.datetime64(ctx.period.reference_date, "D")
-        start = reg.frame["at_risk_from"].iloc[idx]
-        end = reg.frame["at_risk_to"].iloc[idx] if "at_risk_to" in reg.frame else None
+        # the columns' own arrays, then the stock rows: no pandas take of the register
+        start = reg.frame["at_risk_from"].to_numpy()[idx]
+        end = reg.frame["at_risk_to"].to_numpy()[idx] if "at_risk_to" in reg.frame else None
         return active_on(start, end, ref)
 
     flag: np.ndarray = ctx.memo("at_risk", build)

@@ -27,6 +27,7 @@ from chitieu.report.table import (
     _dimension_order,
     _finish_table,
     _order,
+    _unit_rank,
 )
 from chitieu.submission import Submission
 from chitieu.units import (
@@ -115,21 +116,72 @@ def _commune_pieces(ctx: Any, meta: Any, label: str, age_bands: Sequence[int] | 
     return pieces
 
 
-def _assemble(pieces: Sequence[Piece], dims: Sequence[str]) -> pd.DataFrame:
-    """One frame from the pieces: text columns as ``str`` (Arrow), a dimension a piece
-    is not broken down by as ``total``."""
-    text_columns = ("indicator_id", "period", "unit_code", "division_version", "breakdown", *dims)
-    out: dict[str, Any] = {}
-    for column in text_columns:
+def _assemble(
+    pieces: list[Piece],
+    dims: Sequence[str],
+    indicator_ids: Sequence[str],
+    period_labels: Sequence[str],
+) -> pd.DataFrame:
+    """One frame from the pieces, in the report's order, and the pieces emptied.
+
+    Text columns become ``str`` (Arrow); a dimension a piece is not broken
+    down by is ``total``. The order (indicator, period, unit, breakdown) is
+    found first, from the pieces' own ranks and the unit columns, and every
+    column is joined and put in that order one at a time, its pieces let go
+    as soon as it is built: the peak is the finished frame plus one column,
+    not two copies of the table.
+    """
+    sizes = np.array([piece["_n"] for piece in pieces], dtype=np.int64)
+    ind_pos = {i: k for k, i in enumerate(indicator_ids)}
+    per_pos = {p: k for k, p in enumerate(period_labels)}
+    ind_rank = np.repeat(
+        np.array([ind_pos.get(piece["indicator_id"], len(ind_pos)) for piece in pieces]), sizes
+    )
+    per_rank = np.repeat(
+        np.array([per_pos.get(piece["period"], len(per_pos)) for piece in pieces]), sizes
+    )
+
+    def joined(column: str) -> pa.Array:
         arrays = []
         for piece in pieces:
             value = piece.get(column, TOTAL)
             arrays.append(_const(value, piece["_n"]) if isinstance(value, str) else value)
-        joined = pa.concat_arrays(arrays) if arrays else pa.array([], pa.large_string())
-        out[column] = pd.Series(pd.arrays.ArrowStringArray(joined), dtype="str")
-    for column in ("_rank", "multi_response", "numerator", "denominator", "units_missing"):
-        out[column] = np.concatenate([piece[column] for piece in pieces])
-    return pd.DataFrame(out)
+            if not isinstance(value, str):
+                piece[column] = TOTAL  # let the piece's array go once joined
+        return pa.concat_arrays(arrays) if arrays else pa.array([], pa.large_string())
+
+    def text(arr: pa.Array) -> pd.Series:
+        return pd.Series(pd.arrays.ArrowStringArray(arr), dtype="str")
+
+    units = text(joined("unit_code"))
+    version = text(joined("division_version"))
+    # the unknown unit keeps the division version of its records (semantics:
+    # "a record keeps its own division version"); only a missing one is unknown
+    unknown = (version.isna() | version.eq("")).to_numpy(dtype=bool)
+    if unknown.any():
+        version = version.mask(unknown, UNKNOWN_UNIT)
+    rank = np.concatenate([piece.pop("_rank") for piece in pieces])
+    order = np.lexsort(
+        (np.arange(len(rank)), rank, _unit_rank(units, version), per_rank, ind_rank)
+    )
+    del rank, ind_rank, per_rank
+    take = pa.array(order)
+    out: dict[str, Any] = {}
+    text_columns = ("indicator_id", "period", "unit_code", "division_version", "breakdown", *dims)
+    ready = {"unit_code": units, "division_version": version}
+    del units, version
+    for column in text_columns:
+        arr = pa.array(ready.pop(column).array) if column in ready else joined(column)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        out[column] = text(arr.take(take).cast(pa.large_string()))
+        del arr
+    for column in ("multi_response", "numerator", "denominator", "units_missing"):
+        values = np.concatenate([piece.pop(column) for piece in pieces])
+        out[column] = values[order]
+        del values
+    pieces.clear()
+    return pd.DataFrame(out, copy=False)
 
 
 def report(
@@ -274,14 +326,7 @@ def report(
     metas = {i: get_indicator(i) for i in computed}
     dims = [d for d in _dimension_order() if any(d in m.dimensions for m in metas.values())]
     if pieces:
-        frame = _assemble(pieces, dims)
-        version = frame["division_version"]
-        # the unknown unit keeps the division version of its records (semantics:
-        # "a record keeps its own division version"); only a missing one is unknown
-        unknown = version.isna() | version.eq("")
-        frame["division_version"] = version.mask(unknown, UNKNOWN_UNIT)
-        frame = frame.iloc[_order(frame, computed, [p.label for p in periods])]
-        frame = frame.reset_index(drop=True)
+        frame = _assemble(pieces, dims, computed, [p.label for p in periods])
     else:
         frame = pd.DataFrame(
             {c: pd.Series([], dtype=object) for c in (*_BASE, "breakdown", *dims)}

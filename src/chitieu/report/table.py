@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chitieu._fast import dictionary_codes, unique_small
 from chitieu.counts import RATIO_KINDS
 from chitieu.counts import values as cell_values
 from chitieu.units import (
@@ -137,7 +138,7 @@ def _finish_table(
         np.where(np.isnan(missing), 0, missing).astype(np.int64), dtype="Int64"
     )
     out["units_missing"][np.isnan(missing)] = pd.NA
-    table = pd.DataFrame(out)
+    table = pd.DataFrame(out, copy=False)
     table["flags"] = _flags(table, kinds, ratio, metas, small_count, mixed)
     return table
 
@@ -183,14 +184,31 @@ def _flags(
 
 
 def _unit_rank(codes: pd.Series, versions: pd.Series) -> np.ndarray:
-    """Rank of each (unit, version): codes sorted, ``unknown`` last."""
-    code = codes.astype("str").to_numpy(dtype=object)
-    version = versions.astype("str").to_numpy(dtype=object)
-    keys = pd.DataFrame({"u": code == UNKNOWN_UNIT, "c": code, "v": version})
-    uniq = keys.drop_duplicates().sort_values(["u", "c", "v"], kind="stable")
-    uniq["rank"] = np.arange(len(uniq))
-    merged = keys.merge(uniq, on=["u", "c", "v"], how="left")
-    return merged["rank"].to_numpy(dtype=np.int64)
+    """Rank of each (unit, version): codes sorted, ``unknown`` last, missing values last.
+
+    Ranked over the distinct pairs (a few thousand), then given to every row
+    by their dictionary codes: no text per row.
+
+    >>> _unit_rank(pd.Series(["2", "unknown", "1", "2"]), pd.Series(["2008"] * 4)).tolist()
+    [1, 2, 0, 1]
+    """
+    ci, cu = dictionary_codes(codes.astype("str"))
+    vi, vu = dictionary_codes(versions.astype("str"))
+    width = len(vu) + 1
+    pair = (ci.astype(np.int64) + 1) * width + (vi.astype(np.int64) + 1)
+    uniq, inverse = unique_small(pair)
+    del pair
+
+    def key(p: int) -> tuple[bool, bool, str, bool, str]:
+        c = cu[p // width - 1] if p // width else None
+        v = vu[p % width - 1] if p % width else None
+        return (c == UNKNOWN_UNIT, c is None, str(c or ""), v is None, str(v or ""))
+
+    order = sorted(range(len(uniq)), key=lambda i: key(int(uniq[i])))
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    out: np.ndarray = rank[inverse]
+    return out
 
 
 def _order(
