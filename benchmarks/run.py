@@ -107,6 +107,23 @@ def cache_folder(cache: Path, n_children: int, seed: int) -> Path:
     return cache / f"children-{n_children}-seed-{seed}"
 
 
+def cache_is_current(folder: Path) -> bool:
+    """Whether *folder* holds a complete cache with every table the generator now writes.
+
+    A cache written before the generator gained a table (activities and
+    services, say) would leave the indicators on that table without data:
+    it is generated again.
+    """
+    from chitieu.schemas import TABLES
+
+    meta_file = folder / "meta.json"
+    if not meta_file.exists():
+        return False
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    written = set(meta.get("rows", {}))
+    return set(TABLES) <= written
+
+
 def generate(n_children: int, seed: int, cache: Path) -> dict[str, Any]:
     """Generate the submission and write it as Parquet (``meta.json`` last: complete)."""
     from chitieu import synth
@@ -271,7 +288,8 @@ def run_size(
     """Every engine at one size, each in its own process; the comparison with report8."""
     folder = cache_folder(cache, n_children, seed)
     out: dict[str, Any] = {"children": n_children, "seed": seed, "repeat": repeat, "engines": {}}
-    if not (folder / "meta.json").exists():
+    if not cache_is_current(folder):
+        (folder / "meta.json").unlink(missing_ok=True)
         log(f"generating {n_children:,} children (seed {seed}) into {folder}")
         meta, why = _worker(
             [

@@ -98,3 +98,22 @@ def test_comparison_finds_a_changed_cell() -> None:
     assert set(check["mismatch_indicators"]) >= {"injury_rate"}
     assert isinstance(check["examples"][0]["unit_code"], str)
     assert pd.notna(check["examples"][0]["numerator_ref"])
+
+
+def test_a_cache_without_every_table_of_the_generator_is_made_again(tmp_path: Path) -> None:
+    sys.path.insert(0, str(RUN.parent))
+    try:
+        import run as bench_run
+    finally:
+        sys.path.remove(str(RUN.parent))
+    from chitieu.schemas import TABLES
+
+    folder = tmp_path / "children-10-seed-1"
+    folder.mkdir()
+    assert not bench_run.cache_is_current(folder)  # no meta.json: incomplete
+    rows = dict.fromkeys(TABLES, 1)
+    (folder / "meta.json").write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    assert bench_run.cache_is_current(folder)
+    del rows["activities"]  # written before the generator made activities
+    (folder / "meta.json").write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    assert not bench_run.cache_is_current(folder)
