@@ -27,9 +27,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
 from chitieu._fast import isin, join_keys
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,18 +86,18 @@ def _services(run: _Run) -> None:
         return
     if ("children", "child_id") in run.missing_columns:
         return
-    from chitieu.validation.checks import _add_years, _lookup_dates
+    from chitieu.validation.checks import _add_years
 
+    # the ids coded once with the register's (no lookup of texts)
+    ids = run.ids
     child = f["child_id"]
-    mask = child.notna().to_numpy() & ~np.asarray(isin(child, children["child_id"]), dtype=bool)
+    mask = child.notna().to_numpy() & ~ids.known("services")
     run.flag("unknown-child", "services", "child_id", mask, child, detail="", detail_vi="")
     if ("children", "birth_date") in run.missing_columns:
         return
-    births = pd.Series(
-        run._valid_date("children", "birth_date").to_numpy(), index=children["child_id"].to_numpy()
-    )
-    births = births[~births.index.duplicated()]
-    birth = _lookup_dates(child, births)
+    # the birth date of each registered id: that of its first register row
+    birth_of_id = ids.first_values(run._valid_date("children", "birth_date").to_numpy())
+    birth = ids.at("services", birth_of_id, f.index)
     day = run._valid_date("services", "service_date")
     before = (day < birth).fillna(False).to_numpy(dtype=bool)
     run.flag("event-before-birth", "services", "service_date", before, day, detail=birth)

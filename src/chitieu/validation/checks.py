@@ -72,7 +72,14 @@ class _ChildIds:
     (np.int64(1), [True, False, False])
     """
 
-    TABLES = ("circumstances", "supports", "consultations", "injuries", "abuse_victims")
+    TABLES = (
+        "circumstances",
+        "supports",
+        "consultations",
+        "services",
+        "injuries",
+        "abuse_victims",
+    )
 
     def __init__(self, sub: Submission) -> None:
         register = sub.children.get("child_id", pd.Series([], dtype="str"))
