@@ -280,6 +280,81 @@ def encode_ids(
     )
 
 
+class _Chunk:
+    """One Arrow text chunk's offsets, lengths (0 when missing), missing mask and bytes."""
+
+    def __init__(self, chunk: pa.Array) -> None:
+        if chunk.type != pa.large_string():
+            chunk = chunk.cast(pa.large_string())
+        self.arr = chunk
+        n = len(chunk)
+        bufs = chunk.buffers()
+        self.offsets = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=chunk.offset * 8)
+        self.null = np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        lengths = np.diff(self.offsets)
+        if self.null.any():  # a missing slot may still span bytes: they are not its value
+            lengths = np.where(self.null, 0, lengths)
+        self.lengths = lengths
+        raw = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+        self.used = raw[self.offsets[0] : self.offsets[-1]] if n else raw[:0]
+
+
+def _packed_alphabet(chunks: list[_Chunk]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each text as one ``uint64``: its characters' ranks in the alphabet of the data, packed.
+
+    Ids use few characters (digits, a few capitals): with *k* distinct bytes
+    in the data each character needs ``ceil(log2(k + 1))`` bits, so a
+    12-digit identity number takes 48 bits and ``C000000001`` 40. Rank 0
+    pads a shorter text, below every character, so the packed integers sort
+    as the texts do (a register sorted by id gives increasing keys) and two
+    texts pack alike only when they are equal. Each chunk is packed on its
+    own (a register of one length is one block of bytes). None when the
+    texts do not fit 64 bits that way, when a text is not ASCII or holds a
+    NUL byte, or when an empty text and a missing value would pack alike.
+    """
+    present = np.zeros(256, dtype=bool)
+    longest, has_null, has_empty = 0, False, False
+    for c in chunks:
+        for at in range(0, len(c.used), 1 << 22):  # in chunks: an index array widens to 8 bytes
+            present[c.used[at : at + (1 << 22)]] = True
+        if len(c.lengths):
+            longest = max(longest, int(c.lengths.max()))
+        has_null = has_null or bool(c.null.any())
+        has_empty = has_empty or bool((c.lengths[~c.null] == 0).any())
+    if longest == 0 or (has_null and has_empty) or present[0] or present[128:].any():
+        return None
+    symbols = int(present.sum())
+    bits = max(symbols.bit_length(), 1)  # ranks 1..symbols, 0 pads
+    if bits * longest > 64:
+        return None
+    rank = np.zeros(256, dtype=np.uint8)
+    rank[present] = np.arange(1, symbols + 1, dtype=np.uint8)
+    table = rank.tobytes()
+    shift = np.uint64(bits)
+    keys = []
+    for c in chunks:
+        n = len(c.lengths)
+        width = int(c.lengths.max()) if n else 0
+        used = c.used
+        if n and not bool((c.lengths == width).all()):  # pad with NUL (rank 0) to one length
+            padded = pc.utf8_rpad(c.arr.fill_null(""), width=longest, padding="\x00")
+            used = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[: n * longest]
+            width = longest
+        key = np.zeros(n, dtype=np.uint64)
+        if n and width:
+            # every byte to its rank in one pass (bytes.translate), then a column a character
+            block = np.frombuffer(used.tobytes().translate(table), dtype=np.uint8)
+            block = block.reshape(n, width)
+            for k in range(width):
+                key <<= shift
+                key |= block[:, k]
+            del block
+        if width < longest:  # shorter texts: padded with rank 0 on the right
+            key <<= np.uint64(bits * (longest - width))
+        keys.append(key)
+    return np.concatenate(keys), np.concatenate([c.null for c in chunks])
+
+
 def _packed_text(cols: list[pd.Series]) -> tuple[list[np.ndarray], np.ndarray] | None:
     """Each short text as a few uint64 words (big-endian bytes, then its length if needed).
 
@@ -294,6 +369,9 @@ def _packed_text(cols: list[pd.Series]) -> tuple[list[np.ndarray], np.ndarray] |
         chunks.extend(data.chunks if isinstance(data, pa.ChunkedArray) else [data])
     if not chunks:
         return [], np.zeros(0, dtype=bool)
+    small = _packed_alphabet([_Chunk(c) for c in chunks])
+    if small is not None:
+        return [small[0]], small[1]
     arr = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
     n = len(arr)
     bufs = arr.buffers()
@@ -306,14 +384,25 @@ def _packed_text(cols: list[pd.Series]) -> tuple[list[np.ndarray], np.ndarray] |
     if longest > SHORT_TEXT:
         return None
     shown = lengths[~null]
+    raw = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
     with_length = bool(null.any()) or (shown.size > 0 and int(shown.min()) != longest)
     width = max(longest + int(with_length), 1)
     n_words = -(-width // 8)
-    raw = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    matrix = np.zeros((n, 8 * n_words), dtype=np.uint8)
-    if not with_length:  # texts of one length, back to back: one copy, no gather
-        matrix[:, :longest] = raw[offsets[0] : offsets[-1]].reshape(n, longest)
+    if not with_length and n and longest:  # texts of one length, back to back: no gather
+        block = raw[offsets[0] : offsets[-1]].reshape(n, longest)
+        # bytes every text shares at its start (the "C" of "C000000001") tell nothing
+        # apart and keep the order: dropped, a 9- or 10-byte id fits one word
+        prefix = 0
+        while prefix < longest - 1 and bool(np.all(block[:, prefix] == block[0, prefix])):
+            prefix += 1
+        width = max(longest - prefix, 1)
+        n_words = -(-width // 8)
+        matrix = np.zeros((n, 8 * n_words), dtype=np.uint8)
+        matrix[:, : longest - prefix] = block[:, prefix:]
+        del block
     else:
+        matrix = np.zeros((n, 8 * n_words), dtype=np.uint8)
+    if with_length:
         padded = np.concatenate([raw, np.zeros(8 * n_words, dtype=np.uint8)])
         start = offsets[:-1]
         for k in range(longest):

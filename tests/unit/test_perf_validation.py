@@ -11,13 +11,16 @@ and one that is not).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chitieu import synth
-from chitieu._fast import encode_ids, isin, join_keys, keys_isin
+from chitieu._fast import _packed_text, encode_ids, isin, join_keys, keys_isin
 from chitieu.validation import validate
 from chitieu.validation.checks import _add_years
 
@@ -65,6 +68,28 @@ def test_encode_ids_of_a_register_sorted_by_id_uses_the_same_codes() -> None:
     assert reg.tolist() == list(range(1000)) and n_known == 1000
     assert codes.tolist()[:2] == [10, 999] and codes[4] == 10
     assert codes[2] >= n_known and codes[3] == na_code and na_code >= n_known
+
+
+@pytest.mark.parametrize("prefix", ["C", "C0", "VN-2024-", "0000000"])
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_shared_start_of_every_id_is_dropped_without_changing_the_codes(
+    prefix: str, shuffled: bool
+) -> None:
+    """Ids of one length that share their first bytes: ``C000000001`` packs into one word."""
+    rng = np.random.default_rng(len(prefix))
+    numbers = np.arange(2_000)
+    if shuffled:
+        rng.shuffle(numbers)
+    register = pd.Series([f"{prefix}{i:09d}" for i in numbers], dtype="str")
+    events = [
+        pd.Series([f"{prefix}{i:09d}" for i in rng.integers(0, 2_500, 700)], dtype="str"),
+        pd.Series([f"{prefix}{i:09d}" for i in rng.integers(0, 2_000, 300)], dtype="str"),
+    ]
+    _check(register, events)
+    reg, _, n_known, _ = encode_ids(register, events)
+    assert n_known == 2_000
+    if not shuffled:  # the register's order is the order of its codes
+        assert reg.tolist() == list(range(2_000))
 
 
 def test_a_missing_slot_with_bytes_behind_it_is_one_missing_value() -> None:
@@ -143,3 +168,37 @@ def test_validation_does_not_depend_on_the_order_of_the_register() -> None:
     assert found[("unknown-child", "consultations", "child_id")] == 5
     assert found[("duplicate-id", "children", "child_id")] == 20
     assert found[("overlapping-spells", "children", "child_id")] >= 1
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(st.none(), st.text(alphabet="C0123456789X-\x00", min_size=0, max_size=12)),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_ids_packed_by_their_alphabet_sort_and_compare_as_the_texts(
+    texts: list[str | None],
+) -> None:
+    """The packed integers of short ids order and match exactly as the ids do."""
+    series = pd.Series(texts, dtype="str")
+    packed = _packed_text([series])
+    if packed is None:
+        return
+    words, null = packed
+    assert null.tolist() == [t is None for t in texts]
+    keys = list(zip(*(w.tolist() for w in words), strict=True))
+    shown = [(t, k) for t, k in zip(texts, keys, strict=True) if t is not None]
+    for (a, ka), (b, kb) in itertools.combinations(shown, 2):
+        assert (a == b) == (ka == kb)
+        assert (a.encode() < b.encode()) == (ka < kb)
+    # and the codes of a register and its events are those of a lookup by text
+    _check(series, [series.iloc[::-1].reset_index(drop=True)])
+
+
+def test_digit_ids_of_twelve_characters_pack_into_one_word() -> None:
+    ids = pd.Series([f"{i:012d}" for i in (1, 79_123_456_789, 999_999_999_999)], dtype="str")
+    words, _ = _packed_text([ids])
+    assert len(words) == 1  # 11 symbols: 4 bits a digit, 48 bits in all
+    assert words[0].tolist() == sorted(words[0].tolist())
