@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from chitieu._fast import encode_ids, isin, join_keys, keys_isin, search_sorted
+from chitieu._fast import (
+    dictionary_codes,
+    encode_ids,
+    isin,
+    join_keys,
+    keys_isin,
+    search_sorted,
+)
 from chitieu.codelists import codelist, codes
 from chitieu.schemas import SOURCE_FILE, SOURCE_ROW, TABLES, column_specs, split_multi
 from chitieu.submission import Submission
@@ -435,18 +442,18 @@ class _Run:
         else:
             sub = frame[cols_all].iloc[among]
             present = sub[cols].notna().all(axis=1).to_numpy()
-        dup_part = sub.duplicated(keep="first").to_numpy() & present
+        # one integer per distinct combination (missing equals missing, as in duplicated)
+        group = self._group_codes(table, sub, cols_all, among)
+        positions = np.arange(len(group))
+        first_of_group = np.full(int(group.max()) + 1 if len(group) else 0, -1, dtype=np.int64)
+        first_of_group[group[::-1]] = positions[::-1]  # reversed: the first row wins
+        first_in_part = first_of_group[group]
+        dup_part = (first_in_part != positions) & present
         if not dup_part.any():
             return np.zeros(n, bool) if among is not None else dup_part
         _, all_rows = self.where(table)
         rows = all_rows if among is None else all_rows[among]
-        first_pos = (
-            sub.reset_index(drop=True)
-            .groupby(cols_all, sort=False, dropna=False)
-            .ngroup()
-            .to_numpy()
-        )
-        first_part = pd.Series(rows).groupby(first_pos).transform("first").to_numpy()
+        first_part = np.asarray(rows)[first_in_part]
         if among is None:
             dup, first_row = dup_part, first_part
         else:
@@ -476,6 +483,48 @@ class _Run:
                 detail=self._first_rows(dup, first_row),
             )
         return dup
+
+    def _group_codes(
+        self, table: str, sub: pd.DataFrame, cols: list[str], among: np.ndarray | None
+    ) -> np.ndarray:
+        """Dense codes of the rows of *sub* by their values in *cols* (first seen, first code).
+
+        Child ids use the codes shared by every check (no hash of their texts);
+        text columns their dictionary codes; anything else :func:`pandas.factorize`.
+        """
+        key: np.ndarray | None = None
+        for name in cols:
+            codes = self._column_codes(table, name, sub[name], among)
+            size = int(codes.max()) + 2 if len(codes) else 1
+            part = codes.astype(np.int64) + 1
+            if key is None:
+                key = part
+                continue
+            if int(key.max(initial=0)) >= (2**62) // size:  # renumber before it overflows
+                key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+            key = key * size + part
+        if key is None:
+            return np.zeros(len(sub), dtype=np.int64)
+        out: np.ndarray = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+        return out
+
+    def _column_codes(
+        self, table: str, name: str, values: pd.Series, among: np.ndarray | None
+    ) -> np.ndarray:
+        """Codes of one column: equal values, equal codes; missing -1."""
+        if name == "child_id" and table in self.ids.codes:
+            ids = self.ids
+            codes = ids.codes[table] if among is None else ids.codes[table][among]
+            codes = np.asarray(codes, dtype=np.int64).copy()
+            codes[codes == ids.na_code] = -1
+            off = np.flatnonzero(codes >= ids.n_known)  # not on the register: may share a code
+            if off.size:
+                texts = values.iloc[off].astype("str").to_numpy(dtype=object)
+                codes[off] = ids.n_codes + 1 + np.asarray(pd.factorize(texts)[0], dtype=np.int64)
+            return codes
+        if isinstance(values.array, pd.arrays.ArrowStringArray):
+            return dictionary_codes(values)[0]
+        return np.asarray(pd.factorize(values)[0], dtype=np.int64)
 
     def _first_rows(self, mask: np.ndarray, first_row: np.ndarray) -> np.ndarray:
         """The row of each repeat's first row, as text, on the rows a report shows."""
