@@ -83,6 +83,12 @@ class Period:
         >>> parse_period("2024").contains(s).tolist()
         [True, True, False, False]
         """
+        arr = dates.to_numpy() if isinstance(dates, pd.Series) else np.asarray(dates)
+        if arr.dtype.kind == "M":  # compared in the column's own unit: no converted copy
+            first = np.datetime64(self.start, "D")
+            after = np.datetime64(self.end, "D") + np.timedelta64(1, "D")
+            inside: np.ndarray = (arr >= first) & (arr < after)  # NaT is outside
+            return inside
         days = _as_days(dates)
         lo = np.datetime64(self.start, "D").astype(np.int64)
         hi = np.datetime64(self.end, "D").astype(np.int64)

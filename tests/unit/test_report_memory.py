@@ -12,6 +12,7 @@ what the general computations give.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import tracemalloc
 from datetime import date
@@ -26,7 +27,7 @@ from chitieu import synth
 from chitieu._fast import distinct_keys, join_keys, search_sorted
 from chitieu.indicators.context import Context
 from chitieu.indicators.stock import child_events
-from chitieu.periods import age_in_years
+from chitieu.periods import age_in_years, parse_period
 
 EIGHT = [
     "child_population",
@@ -148,3 +149,23 @@ def test_abuse_victims_found_from_the_register_codes_equal_the_lookup_by_id() ->
     assert fast.n == slow.n > 0
     np.testing.assert_array_equal(fast.key, slow.key)
     assert (fast.key >= ctx.register.n).any()  # the unregistered victim keeps a key of its own
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    moments=st.lists(
+        st.one_of(st.none(), st.datetimes(dt.datetime(2022, 1, 1), dt.datetime(2026, 12, 31))),
+        max_size=40,
+    ),
+    label=st.sampled_from(["2024", "2024-Q3", "2024-06", "2023-07-01..2024-06-30"]),
+)
+def test_period_contains_compares_dates_in_their_own_unit_as_by_days(
+    moments: list[dt.datetime | None], label: str
+) -> None:
+    """``Period.contains`` on a datetime column (no converted copy) equals the day-by-day test."""
+    period = parse_period(label)
+    column = pd.Series(pd.to_datetime(pd.Series(moments, dtype=object)), dtype="datetime64[us]")
+    days = [None if m is None else m.date() for m in moments]
+    expected = [d is not None and period.start <= d <= period.end for d in days]
+    assert period.contains(column).tolist() == expected
+    assert period.contains(column.astype(object)).tolist() == expected  # the general path

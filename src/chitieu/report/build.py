@@ -322,6 +322,9 @@ def report(
                 continue
             if indicator_id not in computed:
                 computed.append(indicator_id)
+        # the period's register and shared arrays go before the next period's, and
+        # before the table is built: only the counts are kept
+        del ctx
     computed = [i for i in ids if i in computed]
     metas = {i: get_indicator(i) for i in computed}
     dims = [d for d in _dimension_order() if any(d in m.dimensions for m in metas.values())]

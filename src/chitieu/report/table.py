@@ -85,9 +85,15 @@ def _mapped(values: pd.Series, mapping: Mapping[Any, Any], dtype: Any) -> np.nda
     >>> _mapped(pd.Series(["b", "a", "z"]), {"a": 1, "b": 2}, float).tolist()
     [2.0, 1.0, nan]
     """
-    codes = pd.Index(list(mapping)).get_indexer(pd.Index(values))
+    keys = pd.Index(list(mapping))
+    if isinstance(values.array, pd.arrays.ArrowStringArray):  # per distinct value, not per row
+        codes, uniq = dictionary_codes(values)
+        found = keys.get_indexer(pd.Index(uniq, dtype=object)) if uniq else np.zeros(0, np.intp)
+        at = np.append(found, -1)[codes]  # a missing value (code -1) is not found
+    else:
+        at = keys.get_indexer(pd.Index(values))
     table: np.ndarray = np.array([*mapping.values(), np.nan], dtype=dtype)
-    out: np.ndarray = table[codes]
+    out: np.ndarray = table[at]
     return out
 
 

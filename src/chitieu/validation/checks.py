@@ -482,7 +482,8 @@ class _Run:
                 values,
                 detail=self._first_rows(dup, first_row),
             )
-        return dup
+        out: np.ndarray = dup
+        return out
 
     def _group_codes(
         self, table: str, sub: pd.DataFrame, cols: list[str], among: np.ndarray | None
