@@ -312,6 +312,7 @@ def test_report_plan_from_a_file(
     assert "Targets: Commune plan 2024." in out
 
 
+@pytest.mark.slow
 def test_report_out_with_plan_carries_the_attainment(
     capsys: pytest.CaptureFixture[str], thang_folder: Path, tmp_path: Path
 ) -> None:
@@ -488,6 +489,7 @@ def test_demo_rejects_zero_children(capsys: pytest.CaptureFixture[str], tmp_path
     assert "--children" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_report_allow_invalid_note_is_on_the_excel_cover(
     capsys: pytest.CaptureFixture[str], invalid_folder: str, tmp_path: Path
 ) -> None:
@@ -504,6 +506,7 @@ def test_report_allow_invalid_note_is_on_the_excel_cover(
     assert "đã bỏ 8 dòng có lỗi (children 5, injuries 2, units 1)" in texts
 
 
+@pytest.mark.slow
 def test_terminal_gets_progress_on_stderr_and_results_stay_on_stdout(
     capsys: pytest.CaptureFixture[str], valid_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

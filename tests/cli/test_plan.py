@@ -120,6 +120,7 @@ def test_plan_check_of_a_missing_or_unreadable_file_is_exit_2(
 
 
 # -- report --plan FILE ---------------------------------------------------------------------------
+@pytest.mark.slow
 def test_report_with_the_example_plan_writes_a_plan_sheet_with_every_target(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -151,6 +152,7 @@ def test_report_with_the_example_plan_writes_a_plan_sheet_with_every_target(
             assert row[9] is not None and row[10] is not None  # value and numerator
 
 
+@pytest.mark.slow
 def test_report_with_a_plan_file_writes_the_attainment_in_json(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -19,6 +19,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,6 +56,7 @@ def test_register_and_stock_codes_take_one_or_two_bytes_a_child() -> None:
     assert int(np.bincount(stock.codes["sex"]).sum()) == len(reg.stock_index)
 
 
+@pytest.mark.slow
 def test_report_peak_traced_memory_stays_below_its_input() -> None:
     """Peak of the memory Python and numpy allocate for the report of the eight indicators.
 

@@ -75,6 +75,7 @@ def measured() -> dict[str, int]:
     return result
 
 
+@pytest.mark.slow
 def test_peak_of_numpy_and_python_allocations_stays_under_the_output(
     measured: dict[str, int],
 ) -> None:
@@ -86,6 +87,7 @@ def test_peak_of_numpy_and_python_allocations_stays_under_the_output(
     )
 
 
+@pytest.mark.slow
 def test_peak_of_arrow_allocations_stays_under_the_output(measured: dict[str, int]) -> None:
     ratio = measured["arrow_peak"] / measured["output"]
     assert 0 < ratio < ARROW_PEAK_BOUND, (
