@@ -9,9 +9,9 @@ import pytest
 
 from chitieu.cli import main
 from chitieu.export.excel_quality import quality_sheet_name
-from chitieu.indicators.examples import make_frame
 from chitieu.io.write import write_submission
 from chitieu.submission import Submission
+from quality_commune import commune
 
 #: The name of the communes in the units table; no quality output may repeat it.
 COMMUNE_NAME = "Xã Hoà Bình Thượng"
@@ -20,38 +20,8 @@ YEARS = (2020, 2021, 2022, 2023, 2024)
 
 def submission(injuries: dict[int, int], deaths: dict[int, int], n_children: int) -> Submission:
     """Commune 00001 with its children and injuries; commune 00002 in the units table only."""
-    place = {"commune_code": "00001", "division_version": "2008"}
-    children = make_frame(
-        "children",
-        [
-            {"child_id": f"K{i}", **place, "birth_date": "2012-06-01", "sex": "MF"[i % 2],
-             "ethnicity": "01", "entry_date": "2012-06-10"}
-            for i in range(n_children)
-        ],
-    )  # fmt: skip
-    rows = []
-    k = 0
-    for year, n in sorted(injuries.items()):
-        for j in range(n):
-            rows.append(
-                {"injury_id": f"I{k}", "child_id": f"K{k}", "registered_here": True,
-                 "injury_date": f"{year}-05-01", **place, "injury_type": "01", "place": "HOME",
-                 "outcome": "DIED" if j < deaths.get(year, 0) else "INJURED"}
-            )  # fmt: skip
-            k += 1
-    units = [
-        {"unit_code": "01", "division_version": "2008", "name": "Tỉnh", "level": "PROVINCE"},
-        {"unit_code": "001", "division_version": "2008", "name": "Huyện", "level": "DISTRICT",
-         "province_code": "01"},
-        *(
-            {"unit_code": code, "division_version": "2008", "name": COMMUNE_NAME,
-             "level": "COMMUNE", "district_code": "001", "province_code": "01",
-             "records_from": "2020-01-01", "records_to": "2024-12-31"}
-            for code in ("00001", "00002")
-        ),
-    ]  # fmt: skip
-    return Submission(
-        children=children, injuries=make_frame("injuries", rows), units=make_frame("units", units)
+    return commune(
+        n_children, injuries, deaths, extra_communes=("00002",), name=COMMUNE_NAME
     )
 
 
@@ -150,18 +120,13 @@ def test_several_periods_give_outliers_against_the_earlier_ones(
 
 
 def test_several_periods_refuse_a_plan(capsys: pytest.CaptureFixture[str], jump: Path) -> None:
-    code, _, err = run(
-        capsys, "report", str(jump), "--period", "2023,2024", "--plan", "thi-tran-thang-2024",
-        "--lang", "en",
-    )  # fmt: skip
-    assert code == 2
-    assert "--plan takes one period" in err
-    code, _, err = run(
-        capsys, "report", str(jump), "--period", "2023,2024", "--plan", "thi-tran-thang-2024",
-        "--lang", "vi",
-    )  # fmt: skip
-    assert code == 2
-    assert "--plan chỉ nhận một kỳ" in err
+    for lang, says in (("en", "--plan takes one period"), ("vi", "--plan chỉ nhận một kỳ")):
+        code, _, err = run(
+            capsys, "report", str(jump), "--period", "2023,2024", "--plan", "thi-tran-thang-2024",
+            "--lang", lang,
+        )  # fmt: skip
+        assert code == 2
+        assert says in err
 
 
 def test_json_has_the_warnings_and_the_same_table(

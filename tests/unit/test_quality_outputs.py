@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_quality import commune as _commune
 
 import chitieu
 from chitieu.export.excel_quality import QUALITY_HEADERS, quality_sheet_name
@@ -16,6 +15,7 @@ from chitieu.export.html import to_html
 from chitieu.quality import QualityResult
 from chitieu.report import Report
 from chitieu.submission import Submission
+from quality_commune import commune as _commune
 
 openpyxl = pytest.importorskip("openpyxl")
 pytest.importorskip("xlsxwriter")
@@ -49,6 +49,14 @@ def clean() -> Report:
     """A commune whose figures raise no warning: 11 injuries, no death, among 2,000 children."""
     sub = commune(2000, injuries={2024: 11})
     return chitieu.report(sub, period="2024", indicators=["injury_rate"])
+
+
+def sheet_names(path: Path) -> list[str]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def sheet_rows(path: Path, name: str) -> list[tuple[object, ...]]:
@@ -180,11 +188,7 @@ def test_workbook_of_a_clean_report_says_none(clean: Report, tmp_path: Path) -> 
 
 def test_workbook_without_quality_has_no_sheet(planted: Report, tmp_path: Path) -> None:
     path = planted.to_excel(tmp_path / "r.xlsx", lang="vi")
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        assert quality_sheet_name("vi") not in book.sheetnames
-    finally:
-        book.close()
+    assert quality_sheet_name("vi") not in sheet_names(path)
 
 
 def test_html_has_the_section(planted: Report) -> None:
@@ -208,11 +212,7 @@ def test_a_report_for_publication_shows_no_warnings(planted: Report, tmp_path: P
     assert "quality" not in published.metadata()  # the messages give small counts
     assert "chitieu-quality" not in str(to_html(published))
     path = published.to_excel(tmp_path / "p.xlsx", lang="vi")
-    book = openpyxl.load_workbook(path, read_only=True)
-    try:
-        assert quality_sheet_name("vi") not in book.sheetnames
-    finally:
-        book.close()
+    assert quality_sheet_name("vi") not in sheet_names(path)
 
 
 def test_outliers_over_the_report_periods_reach_the_outputs(tmp_path: Path) -> None:
